@@ -1,0 +1,46 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/**
+ * What a command may touch of the outside world. Commands write through this
+ * instead of `process` so tests can run them in-process and read their output.
+ */
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  readStdin: () => Promise<string>;
+  /** True when stdin and stdout are a terminal: prompts and the TUI are possible. */
+  interactive: boolean;
+  env: NodeJS.ProcessEnv;
+  color: ChalkInstance;
+}
+
+export function processIO(options: { color: boolean }): CommandIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: process.env,
+    color: new Chalk({ level: options.color ? 1 : 0 }),
+  };
+}
+
+/** Color is on for a terminal unless NO_COLOR (any non-empty value) or --no-color says otherwise. */
+export function wantsColor(argv: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (argv.includes('--no-color')) return false;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return isTTY;
+}
+
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`);
+}
+
+export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}

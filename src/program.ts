@@ -1,0 +1,71 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, LabError, messageOf } from './errors.js';
+import type { CommandIO } from './commands/io.js';
+import { writeLine } from './commands/io.js';
+import { commandModules } from './commands/index.js';
+import { version } from './version.js';
+
+/** Options every command accepts, read with `command.optsWithGlobals()`. */
+export interface GlobalOptions {
+  context?: string;
+  kubeconfig?: string;
+  color: boolean;
+}
+
+/** Runs one CLI invocation and resolves to its exit code; never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
+  const outcome = { code: ExitCode.ok as number };
+  const program = buildProgram(io, outcome);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return outcome.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with code 0; every usage mistake is an error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    return reportError(io, error);
+  }
+}
+
+function buildProgram(io: CommandIO, outcome: { code: number }): Command {
+  const program = new Command('k8s-sec-lab')
+    .description('Interactive Kubernetes security lab: run the attack, fix it, get graded against a live cluster.')
+    .version(version, '-V, --version', 'print the version and exit')
+    .addOption(new Option('--context <name>', 'kubeconfig context to use (default: the lab cluster, else the current context)'))
+    .addOption(new Option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
+    .option('--no-color', 'disable colors (also: NO_COLOR=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(io.color.red(text)),
+    });
+
+  program.hook('preAction', (_thisCommand, actionCommand) => {
+    actionCommand.exitOverride();
+  });
+
+  const ctx = {
+    io,
+    setExitCode: (code: number) => {
+      outcome.code = code;
+    },
+  };
+  for (const module of commandModules) module.register(program, ctx);
+  return program;
+}
+
+/** Prints a user mistake as one line (plus the fix); anything else is a bug and says so. */
+export function reportError(io: CommandIO, error: unknown): number {
+  if (error instanceof LabError) {
+    writeLine(io.stderr, io.color.red(`error: ${error.message}`));
+    if (error.fix) writeLine(io.stderr, `  fix: ${error.fix}`);
+    return error.exitCode;
+  }
+  writeLine(io.stderr, io.color.red(`internal error: ${messageOf(error)}`));
+  if (io.env.K8S_SEC_LAB_DEBUG && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
+  else writeLine(io.stderr, '  this is a bug in k8s-sec-lab; rerun with K8S_SEC_LAB_DEBUG=1 for details and report it');
+  return ExitCode.error;
+}
