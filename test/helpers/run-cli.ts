@@ -1,0 +1,36 @@
+import { PassThrough } from 'node:stream';
+import { Chalk } from 'chalk';
+import type { CommandIO } from '../../src/commands/io.js';
+import { runCli } from '../../src/program.js';
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams, no color and no TTY unless asked. */
+export async function runCliForTest(
+  argv: readonly string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; interactive?: boolean } = {},
+): Promise<CliResult> {
+  const stdout = capture();
+  const stderr = capture();
+  const io: CommandIO = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    readStdin: async () => options.stdin ?? '',
+    interactive: options.interactive ?? false,
+    env: { ...process.env, ...options.env },
+    color: new Chalk({ level: 0 }),
+  };
+  const exitCode = await runCli(argv, io);
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
