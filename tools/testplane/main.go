@@ -8,8 +8,10 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	_ "time/tzdata" // CronJob time zones, as in the upstream mains
 
@@ -59,12 +61,9 @@ func main() {
 	}
 	run, ok := components[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "usage: testplane <%s> [args...]\n", strings.Join(names(), "|"))
+		names := slices.Sorted(maps.Keys(components))
+		fmt.Fprintf(os.Stderr, "usage: testplane <%s> [args...]\n", strings.Join(names, "|"))
 		os.Exit(2)
 	}
 	os.Exit(run(os.Args))
-}
-
-func names() []string {
-	return []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"}
 }
