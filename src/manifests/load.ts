@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LabError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
+import { lineAt } from '../util/lines.js';
 
 /** Where an object came from, so messages can point the learner at it. */
 export interface ManifestSource {
@@ -51,12 +52,13 @@ export function parseManifests(text: string, file: string): LoadedObject[] {
   for (const document of parseAllDocuments(text, { prettyErrors: false })) {
     const error = document.errors[0];
     if (error) {
-      const line = error.linePos?.[0].line ?? 1;
+      // Without prettyErrors the parser leaves linePos unset; the offset is always there.
+      const line = error.linePos?.[0].line ?? lineAt(text, error.pos[0]);
       throw new LabError(`${file}:${line}: invalid YAML: ${firstLine(error.message)}`, {
         fix: 'fix the document at that line',
       });
     }
-    const line = document.contents ? lineOf(text, document.contents.range[0]) : 1;
+    const line = document.contents ? lineAt(text, document.contents.range[0]) : 1;
     const value: unknown = document.toJS();
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
@@ -76,12 +78,6 @@ function expandLists(object: KubeObject): KubeObject[] {
   return (items as KubeObject[]).flatMap((item) =>
     expandLists(item.kind || !itemKind ? item : { kind: itemKind, ...item }),
   );
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 function firstLine(message: string): string {
