@@ -1,8 +1,6 @@
-import { PassThrough } from 'node:stream';
-import { Chalk } from 'chalk';
 import { hardeningFindings } from '../src/engines/hardening/index.js';
 import { evaluatePodSecurity, podTemplateOf } from '../src/engines/pod-security/index.js';
-import { runCli } from '../src/program.js';
+import { runCliForTest } from '../test/helpers/run-cli.js';
 import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
 
 const podCount = 5_000;
@@ -50,15 +48,7 @@ function auditAll(pods: readonly unknown[]): number {
 }
 
 async function auditCommandJson(stdin: string): Promise<void> {
-  const io = {
-    stdout: new PassThrough().resume(),
-    stderr: new PassThrough().resume(),
-    readStdin: async () => stdin,
-    interactive: false,
-    env: {},
-    color: new Chalk({ level: 0 }),
-  };
-  await runCli(['audit', '-f', '-', '--json'], io);
+  await runCliForTest(['audit', '-f', '-', '--json'], { stdin });
 }
 
 export const bench: BenchSuite = async (): Promise<BenchRow[]> => {

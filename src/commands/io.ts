@@ -8,6 +8,8 @@ export interface CommandIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   readStdin: () => Promise<string>;
+  /** Asks one question on the terminal and resolves to the typed line. Only used when `interactive`. */
+  prompt: (question: string) => Promise<string>;
   /** True when stdin and stdout are a terminal: prompts and the TUI are possible. */
   interactive: boolean;
   env: NodeJS.ProcessEnv;
@@ -22,6 +24,15 @@ export function processIO(options: { color: boolean }): CommandIO {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
+    },
+    prompt: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
     },
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env: process.env,

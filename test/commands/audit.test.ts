@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/commands/audit.js';
-import { runCli } from '../../src/program.js';
 import { runCliForTest } from '../helpers/run-cli.js';
 
 const fixture = (name: string) => `test/fixtures/audit/${name}`;
@@ -119,19 +116,8 @@ describe('k8s-sec-lab audit', () => {
   });
 
   it('colors the verdict when color is on', async () => {
-    const stdout = new PassThrough();
-    const chunks: Buffer[] = [];
-    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const io = {
-      stdout,
-      stderr: new PassThrough(),
-      readStdin: async () => '',
-      interactive: false,
-      env: {},
-      color: new Chalk({ level: 1 }),
-    };
-    await runCli(['audit', '-f', fixture('restricted-pod.yaml')], io);
-    expect(Buffer.concat(chunks).toString('utf8')).toContain('\u001b[32mPASS\u001b[39m');
+    const result = await runCliForTest(['audit', '-f', fixture('restricted-pod.yaml')], { color: true });
+    expect(result.stdout).toContain('\u001b[32mPASS\u001b[39m');
   });
 
   describe('exits 2 on bad input', () => {

@@ -9,20 +9,27 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams, no color and no TTY unless asked. */
+/** Runs the CLI in-process with captured streams, no color and no TTY unless asked; prompts read `answers`. */
 export async function runCliForTest(
   argv: readonly string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv; interactive?: boolean } = {},
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; interactive?: boolean; answers?: string[]; color?: boolean } = {},
 ): Promise<CliResult> {
+  const answers = [...(options.answers ?? [])];
   const stdout = capture();
   const stderr = capture();
   const io: CommandIO = {
     stdout: stdout.stream,
     stderr: stderr.stream,
     readStdin: async () => options.stdin ?? '',
+    prompt: async (question) => {
+      stdout.stream.write(question);
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error(`unexpected prompt: ${question}`);
+      return answer;
+    },
     interactive: options.interactive ?? false,
     env: { ...process.env, ...options.env },
-    color: new Chalk({ level: 0 }),
+    color: new Chalk({ level: options.color ? 1 : 0 }),
   };
   const exitCode = await runCli(argv, io);
   return { exitCode, stdout: stdout.text(), stderr: stderr.text() };

@@ -7,6 +7,7 @@ export { describeConnections, isAllConnections, type ConnectionSet, type PortRan
 export { externalEndpoint, podEndpoint } from './endpoints.js';
 export { networkInputFromObjects } from './input.js';
 export { parseIp } from './cidr.js';
+export { compileLabelSelector, type LabelMatcher } from './selector.js';
 export {
   endpointName,
   formatIssue,

@@ -1,0 +1,14 @@
+/** The kind cluster the lab creates, and the kubeconfig context kind names after it. */
+export const labClusterName = 'k8s-sec-lab';
+export const labContextName = `kind-${labClusterName}`;
+
+/** The namespace that holds the lab's own machinery (marker, add-ons); never a scenario's. */
+export const systemNamespace = 'k8s-sec-lab-system';
+
+/** The field manager of every server-side apply the lab sends. */
+export const fieldManager = 'k8s-sec-lab';
+
+/** Labels on everything the lab creates, so it can find and remove its own objects. */
+export const managedByLabel = 'app.kubernetes.io/managed-by';
+export const managedByValue = 'k8s-sec-lab';
+export const scenarioLabel = 'k8s-sec-lab.io/scenario';

@@ -1,0 +1,280 @@
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { KubeObject } from '../model/k8s.js';
+import { LabError } from '../errors.js';
+import { fieldManager } from '../cluster/names.js';
+import type { KubeAccess } from './config.js';
+import { KubeRequestError, parseStatus } from './errors.js';
+import { collectionPath, objectPath, resourceType, type ResourceType } from './resources.js';
+
+/** apiVersion + kind of a resource, e.g. { apiVersion: 'apps/v1', kind: 'Deployment' }. */
+export interface TypeRef {
+  apiVersion: string;
+  kind: string;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface AccessReviewSpec {
+  user?: string;
+  groups?: string[];
+  resourceAttributes: {
+    namespace?: string;
+    verb: string;
+    group?: string;
+    resource: string;
+    subresource?: string;
+    name?: string;
+  };
+}
+
+export interface AccessReviewResult {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export type WatchEvent = { type: string; object: KubeObject };
+
+const defaultTimeoutMs = 10_000;
+
+/**
+ * The lab's only door to Kubernetes: plain JSON in and out, one keep-alive
+ * connection, and every failure a KubeRequestError. client-node provides the
+ * kubeconfig handling and authentication (tokens, client certificates, exec
+ * plugins); requests are sent directly so objects stay plain JSON.
+ */
+export class KubeClient {
+  /** Requests sent so far, so callers can report and bound their API usage. */
+  requestCount = 0;
+  private agent: HttpsAgent | undefined;
+
+  constructor(readonly access: KubeAccess) {}
+
+  get server(): string {
+    return this.access.server;
+  }
+
+  get context(): string {
+    return this.access.context;
+  }
+
+  async list<T extends KubeObject = KubeObject>(ref: TypeRef, options: ListOptions = {}): Promise<T[]> {
+    const type = lookup(ref);
+    const query = new URLSearchParams();
+    if (options.labelSelector) query.set('labelSelector', options.labelSelector);
+    if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+    const list = (await this.request('GET', collectionPath(type, options.namespace), { query })) as { items?: T[] };
+    // Lists omit apiVersion/kind on items; restore them so objects describe themselves.
+    return (list.items ?? []).map((item) => ({ apiVersion: type.apiVersion, kind: type.kind, ...item }));
+  }
+
+  /** The object, or undefined when it does not exist (404). */
+  async get<T extends KubeObject = KubeObject>(ref: TypeRef, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return (await this.request('GET', objectPath(lookup(ref), name, namespace))) as T;
+    } catch (error) {
+      if (error instanceof KubeRequestError && error.isNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  /** Server-side apply as the lab's field manager; `force` takes over fields other managers own. */
+  async apply(object: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
+    const { type, name, namespace } = identify(object);
+    const query = new URLSearchParams({ fieldManager, force: String(options.force ?? true) });
+    if (options.dryRun) query.set('dryRun', 'All');
+    return (await this.request('PATCH', objectPath(type, name, namespace), {
+      query,
+      body: JSON.stringify(object),
+      contentType: 'application/apply-patch+yaml',
+    })) as KubeObject;
+  }
+
+  /** A plain create; with dryRun the API server runs validation and admission but stores nothing. */
+  async create(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    const type = lookup(object as TypeRef);
+    const namespace = type.namespaced ? object.metadata?.namespace : undefined;
+    const query = new URLSearchParams({ fieldManager });
+    if (options.dryRun) query.set('dryRun', 'All');
+    return (await this.request('POST', collectionPath(type, namespace), {
+      query,
+      body: JSON.stringify(object),
+      contentType: 'application/json',
+    })) as KubeObject;
+  }
+
+  /** Deletes one object; false when it was already gone. */
+  async delete(ref: TypeRef, name: string, namespace?: string): Promise<boolean> {
+    try {
+      await this.request('DELETE', objectPath(lookup(ref), name, namespace), {
+        body: JSON.stringify({ propagationPolicy: 'Background' }),
+        contentType: 'application/json',
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof KubeRequestError && error.isNotFound) return false;
+      throw error;
+    }
+  }
+
+  /** Asks the API server whether a user may do something (SubjectAccessReview). */
+  async accessReview(spec: AccessReviewSpec): Promise<AccessReviewResult> {
+    const review = (await this.create({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec,
+    })) as { status?: { allowed?: boolean; reason?: string } };
+    return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
+  }
+
+  async serverVersion(): Promise<string> {
+    const version = (await this.request('GET', '/version')) as { gitVersion?: string };
+    return version.gitVersion ?? 'unknown';
+  }
+
+  /**
+   * Watches a collection and calls `onEvent` for each change until the
+   * returned function is called. The stream ends at the server's timeout;
+   * callers that need continuity re-list and watch again (see done callback).
+   */
+  async watch(ref: TypeRef, namespace: string | undefined, onEvent: (event: WatchEvent) => void, onDone: (error?: unknown) => void): Promise<() => void> {
+    const { Watch } = await import('@kubernetes/client-node');
+    const path = collectionPath(lookup(ref), namespace);
+    this.requestCount++;
+    const controller = await new Watch(this.access.kubeConfig).watch(
+      path,
+      { allowWatchBookmarks: false },
+      (type, object) => onEvent({ type, object: object as KubeObject }),
+      (error) => onDone(error ?? undefined),
+    );
+    return () => controller.abort();
+  }
+
+  /** Runs a command in a container and collects its output (needs a container runtime). */
+  async exec(namespace: string, pod: string, container: string, command: string[], timeoutMs = 15_000): Promise<ExecResult> {
+    const { Exec } = await import('@kubernetes/client-node');
+    const { PassThrough } = await import('node:stream');
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
+    stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
+    this.requestCount++;
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new KubeRequestError(`exec in ${namespace}/${pod} timed out after ${timeoutMs / 1000}s`, 0, 'Timeout')), timeoutMs);
+      new Exec(this.access.kubeConfig)
+        .exec(namespace, pod, container, command, stdout, stderr, null, false, (status) => {
+          clearTimeout(timer);
+          resolve(exitCodeOf(status));
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(new KubeRequestError(`exec in ${namespace}/${pod} failed: ${describe(error)}`, 0, 'ExecFailed', { cause: error }));
+        });
+    });
+    return { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8'), exitCode };
+  }
+
+  /** Closes idle keep-alive connections so a short-lived command can exit promptly. */
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    options: { query?: URLSearchParams; body?: string; contentType?: string; timeoutMs?: number } = {},
+  ): Promise<unknown> {
+    const url = new URL(path, this.server);
+    if (options.query) url.search = options.query.toString();
+    const requestOptions = await this.requestOptions(method, options.contentType);
+    this.requestCount++;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = send(url, { ...requestOptions, timeout: options.timeoutMs ?? defaultTimeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(options.body);
+    }).catch((error: unknown) => {
+      throw new KubeRequestError(`cannot reach the API server at ${this.server} (context ${this.context}): ${describe(error)}`, 0, 'Unreachable', {
+        fix: 'check that the cluster is running (`k8s-sec-lab doctor`) and that --context names it',
+        cause: error,
+      });
+    });
+    if (status >= 200 && status < 300) return body ? JSON.parse(body) : {};
+    const apiStatus = parseStatus(body);
+    throw new KubeRequestError(
+      `${method} ${url.pathname}: ${apiStatus.message ?? (body.trim() || `HTTP ${status}`)}`,
+      status,
+      apiStatus.reason ?? `HTTP${status}`,
+    );
+  }
+
+  /** Authentication is applied per request (exec-plugin tokens expire); TLS material once. */
+  private async requestOptions(method: string, contentType: string | undefined): Promise<RequestOptions> {
+    const options: RequestOptions = { method, headers: { accept: 'application/json' } };
+    await this.access.kubeConfig.applyToHTTPSOptions(options);
+    const proxied = Boolean(this.access.kubeConfig.getCurrentCluster()?.proxyUrl);
+    if (!proxied) {
+      this.agent ??= new HttpsAgent({
+        keepAlive: true,
+        ...pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']),
+      });
+      options.agent = this.agent;
+    }
+    if (contentType) options.headers = { ...options.headers, 'content-type': contentType };
+    return options;
+  }
+}
+
+function lookup(ref: TypeRef): ResourceType {
+  const type = resourceType(ref.apiVersion, ref.kind);
+  if (!type) {
+    throw new LabError(`the lab does not know the kind ${ref.apiVersion ?? '?'} ${ref.kind ?? '?'}`, {
+      fix: 'use one of the kinds listed in src/kube/resources.ts, or add it there',
+    });
+  }
+  return type;
+}
+
+function identify(object: KubeObject): { type: ResourceType; name: string; namespace?: string } {
+  const type = lookup(object as TypeRef);
+  const name = object.metadata?.name;
+  if (!name) throw new LabError(`a ${type.kind} without metadata.name cannot be applied`);
+  const namespace = type.namespaced ? object.metadata?.namespace : undefined;
+  if (type.namespaced && !namespace) throw new LabError(`${type.kind} ${name} has no metadata.namespace`);
+  return { type, name, ...(namespace ? { namespace } : {}) };
+}
+
+function exitCodeOf(status: { status?: string; details?: { causes?: { reason?: string; message?: string }[] } }): number {
+  if (status.status === 'Success') return 0;
+  const code = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
+  return code === undefined ? 1 : Number(code);
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}

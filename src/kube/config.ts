@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { LabError } from '../errors.js';
+import { labContextName } from '../cluster/names.js';
+
+/** Which cluster a command talks to, resolved from flags, $KUBECONFIG and the kubeconfig. */
+export interface KubeAccess {
+  kubeConfig: KubeConfig;
+  context: string;
+  server: string;
+  /** The kubeconfig files that were read, for messages. */
+  files: string[];
+}
+
+export interface KubeAccessOptions {
+  kubeconfig?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The kubeconfig files kubectl would read, in order. */
+export function kubeconfigFiles(options: KubeAccessOptions): string[] {
+  const env = options.env ?? process.env;
+  if (options.kubeconfig) return [options.kubeconfig];
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter(Boolean);
+  return [join(env.HOME ?? homedir(), '.kube', 'config')];
+}
+
+/**
+ * Loads the kubeconfig explicitly. Unlike client-node's loadFromDefault, a
+ * missing kubeconfig or context is an error here, never a silent fallback to
+ * http://localhost:8080. Without --context the lab's own kind context wins
+ * over the current context, so a learner's production context is not used by
+ * accident.
+ */
+export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAccess> {
+  const files = kubeconfigFiles(options);
+  if (options.kubeconfig && !existsSync(options.kubeconfig)) {
+    throw new LabError(`kubeconfig ${options.kubeconfig} does not exist`, { fix: 'pass the path of an existing kubeconfig to --kubeconfig' });
+  }
+  const existing = files.filter((file) => existsSync(file));
+  if (existing.length === 0) {
+    throw new LabError(`no kubeconfig found (looked at ${files.join(', ')})`, {
+      fix: 'run `k8s-sec-lab up` to create the lab cluster, or pass --kubeconfig <file>',
+    });
+  }
+
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(existing[0]!);
+    for (const file of existing.slice(1)) {
+      const next = new KubeConfig();
+      next.loadFromFile(file);
+      kubeConfig.mergeConfig(next, true);
+    }
+  } catch (error) {
+    throw new LabError(`cannot read kubeconfig ${existing.join(', ')}: ${error instanceof Error ? error.message : String(error)}`, {
+      fix: 'check the file with `kubectl config view`',
+    });
+  }
+
+  const names = kubeConfig.getContexts().map((context) => context.name);
+  const context = options.context ?? (names.includes(labContextName) ? labContextName : kubeConfig.getCurrentContext());
+  if (!context) {
+    throw new LabError(`${existing.join(', ')} has no current context`, {
+      fix: names.length > 0 ? `pass --context (one of: ${names.join(', ')})` : 'run `k8s-sec-lab up` to create the lab cluster',
+    });
+  }
+  if (!names.includes(context)) {
+    throw new LabError(`context "${context}" is not in ${existing.join(', ')}`, {
+      fix: names.length > 0 ? `pass --context with one of: ${names.join(', ')}` : 'run `k8s-sec-lab up` to create the lab cluster',
+    });
+  }
+  kubeConfig.setCurrentContext(context);
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) {
+    throw new LabError(`context "${context}" names a cluster without a server URL`, { fix: 'fix the cluster entry with `kubectl config set-cluster`' });
+  }
+  return { kubeConfig, context, server, files: existing };
+}
