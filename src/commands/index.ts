@@ -1,6 +1,25 @@
 import { auditCommand } from './audit.js';
+import { checkCommand } from './check.js';
 import type { CommandModule } from './context.js';
+import { hintCommand } from './hint.js';
+import { listCommand } from './list.js';
 import { reachCommand } from './reach.js';
+import { resetCommand } from './reset.js';
+import { showCommand } from './show.js';
+import { solveCommand } from './solve.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
 
-/** Every subcommand, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [auditCommand, reachCommand];
+/** Every subcommand, in the order `--help` lists them: the learner's loop first, then the tools. */
+export const commandModules: readonly CommandModule[] = [
+  listCommand,
+  showCommand,
+  startCommand,
+  checkCommand,
+  hintCommand,
+  resetCommand,
+  solveCommand,
+  statusCommand,
+  auditCommand,
+  reachCommand,
+];

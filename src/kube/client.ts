@@ -2,6 +2,7 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { request as httpRequest } from 'node:http';
 import type { KubeObject } from '../model/k8s.js';
 import { LabError } from '../errors.js';
+import { version } from '../version.js';
 import { fieldManager } from '../cluster/names.js';
 import type { KubeAccess } from './config.js';
 import { KubeRequestError, parseStatus } from './errors.js';
@@ -46,6 +47,8 @@ export interface ExecResult {
 export type WatchEvent = { type: string; object: KubeObject };
 
 const defaultTimeoutMs = 10_000;
+/** Names the lab in the API server's audit log, so its requests can be told apart. */
+const userAgent = `k8s-sec-lab/${version}`;
 
 /**
  * The lab's only door to Kubernetes: plain JSON in and out, one keep-alive
@@ -197,7 +200,7 @@ export class KubeClient {
   ): Promise<unknown> {
     const url = new URL(path, this.server);
     if (options.query) url.search = options.query.toString();
-    const requestOptions = await this.requestOptions(method, options.contentType);
+    const requestOptions = await this.requestOptions(method, options.contentType, options.body);
     this.requestCount++;
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -226,8 +229,8 @@ export class KubeClient {
   }
 
   /** Authentication is applied per request (exec-plugin tokens expire); TLS material once. */
-  private async requestOptions(method: string, contentType: string | undefined): Promise<RequestOptions> {
-    const options: RequestOptions = { method, headers: { accept: 'application/json' } };
+  private async requestOptions(method: string, contentType: string | undefined, body: string | undefined): Promise<RequestOptions> {
+    const options: RequestOptions = { method, headers: { accept: 'application/json', 'user-agent': userAgent } };
     await this.access.kubeConfig.applyToHTTPSOptions(options);
     const proxied = Boolean(this.access.kubeConfig.getCurrentCluster()?.proxyUrl);
     if (!proxied) {
@@ -237,6 +240,9 @@ export class KubeClient {
       });
       options.agent = this.agent;
     }
+    // Node sends a DELETE body without framing unless told its length; on a kept-alive
+    // connection the server would then read it as the start of the next request.
+    if (body !== undefined) options.headers = { ...options.headers, 'content-length': Buffer.byteLength(body) };
     if (contentType) options.headers = { ...options.headers, 'content-type': contentType };
     return options;
   }

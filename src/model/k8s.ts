@@ -16,6 +16,7 @@ export interface ObjectMeta {
   labels?: Labels;
   annotations?: Record<string, string>;
   resourceVersion?: string;
+  generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { catalogueJson, catalogueText } from '../render/catalogue.js';
+import { action, type CommandContext, type CommandModule } from './context.js';
+import { writeJson, writeLine } from './io.js';
+import { catalogueFor, progressFor } from './lab.js';
+
+/** `list`: the scenarios in curriculum order, with the learner's progress. Needs no cluster. */
+export const listCommand: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    program
+      .command('list')
+      .description('list the scenarios by track, with your progress')
+      .option('--json', 'print JSON')
+      .action(
+        action(ctx, async (options: { json?: boolean }) => {
+          const [catalogue, store] = await Promise.all([catalogueFor(ctx.io), progressFor(ctx.io)]);
+          const progress = await store.load();
+          if (options.json) writeJson(ctx.io.stdout, catalogueJson(catalogue, progress));
+          else writeLine(ctx.io.stdout, catalogueText(catalogue, progress, ctx.io.color));
+        }),
+      );
+  },
+};

@@ -1,0 +1,59 @@
+import type { AnyCheckSpec } from '../../catalogue/schema.js';
+import { objectRef } from '../../model/k8s.js';
+import type { GradingContext } from '../context.js';
+import { missingNamespace } from '../namespaces.js';
+import { describeSelector, selectPods } from '../select.js';
+import { fail, pass, skipped, type Verdict } from '../types.js';
+
+type RuntimeProbeSpec = Extract<AnyCheckSpec, { kind: 'runtime-probe' }>;
+
+/**
+ * Runs a command inside a scenario pod (the attack replayed for real, or the
+ * app's own path). Skipped only when the cluster cannot run it at all (no
+ * container runtime, or NetworkPolicy enforcement not proven when required);
+ * any other failure to run it is an error.
+ */
+export async function runtimeProbe(spec: RuntimeProbeSpec, { view, scenario }: GradingContext): Promise<Verdict> {
+  const missing = await missingNamespace(view, scenario, spec.from.namespace);
+  if (missing) return missing;
+  const runtime = await view.runtime();
+  if (!runtime.available) return skipped(runtime.reason ?? 'the cluster has no container runtime');
+  if (spec.requires.includes('network-policy-enforcement')) {
+    const marker = await view.marker();
+    if (marker?.networkPolicyEnforced !== 'true') {
+      return skipped('NetworkPolicy enforcement was not proven on this cluster, so a connection probe could not tell a fix from a no-op (run `k8s-sec-lab doctor`)');
+    }
+  }
+
+  const pods = (await selectPods(view, spec.from)).filter((pod) => pod.status?.phase === 'Running');
+  const pod = pods[0];
+  if (!pod) {
+    return fail(`no running pod matches ${describeSelector(spec.from.selector)} in ${spec.from.namespace} (deleting the workload is not a fix)`);
+  }
+  const container = spec.from.container ?? pod.spec?.containers?.[0]?.name ?? '';
+  const result = await view.client.exec(pod.metadata?.namespace ?? spec.from.namespace, pod.metadata?.name ?? '', container, spec.command, spec.timeoutSeconds * 1000);
+  const object = `Pod ${objectRef(pod)} (container ${container})`;
+  const observed = `exit ${result.exitCode}${result.stdout.trim() ? `, output: ${result.stdout.trim().slice(0, 200)}` : ''}`;
+
+  const { exitCode, stdoutContains, stdoutExcludes } = spec.expect;
+  const problems = [
+    exitCode === 'zero' && result.exitCode !== 0 ? 'expected exit code 0' : undefined,
+    exitCode === 'nonzero' && result.exitCode === 0 ? 'expected a non-zero exit code (the attack should fail)' : undefined,
+    stdoutContains !== undefined && !result.stdout.includes(stdoutContains) ? `expected output containing "${stdoutContains}"` : undefined,
+    stdoutExcludes !== undefined && result.stdout.includes(stdoutExcludes) ? `expected output without "${stdoutExcludes}"` : undefined,
+  ].filter((problem): problem is string => problem !== undefined);
+  const evidence = { object, observed, expected: describeExpect(spec.expect) };
+  return problems.length === 0
+    ? pass(`${spec.command.join(' ')} in ${object}: ${observed}`, evidence)
+    : fail(`${spec.command.join(' ')} in ${object}: ${observed}; ${problems.join('; ')}`, evidence);
+}
+
+function describeExpect(expect: RuntimeProbeSpec['expect']): string {
+  return [
+    expect.exitCode ? `exit code ${expect.exitCode === 'zero' ? '0' : 'non-zero'}` : undefined,
+    expect.stdoutContains !== undefined ? `output contains "${expect.stdoutContains}"` : undefined,
+    expect.stdoutExcludes !== undefined ? `output lacks "${expect.stdoutExcludes}"` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Scenario } from '../catalogue/load.js';
+import { installAddon, isAddonInstalled } from '../cluster/addons.js';
+import { requireLabCluster } from '../cluster/guard.js';
+import { scenarioLabel } from '../cluster/names.js';
+import { LabError, wrapError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
+import { resourceType } from '../kube/resources.js';
+import type { KubeObject } from '../model/k8s.js';
+import { scenarioNamespaces, scenarioObjects } from './manifests.js';
+import { runSecret } from './run-secret.js';
+import { waitForWorkloads } from './wait.js';
+
+export type Log = (line: string) => void;
+
+/**
+ * Deploys the vulnerable starting point. Idempotent: every object goes
+ * through server-side apply as the lab's field manager, so starting twice
+ * changes nothing but the run token.
+ */
+export async function startScenario(scenario: Scenario, client: KubeClient, log: Log): Promise<void> {
+  await requireLabCluster(client);
+  for (const addon of scenario.addons) {
+    if (await isAddonInstalled(client, addon)) continue;
+    log(`installing the ${addon} add-on`);
+    await installAddon(client, addon, log);
+  }
+  const objects = await scenarioObjects(scenario, 'setup');
+  // A setup Namespace manifest (with its labels) replaces the bare one: one apply per object.
+  const declared = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata?.name));
+  const namespaces = scenarioNamespaces(scenario).filter((namespace) => !declared.has(namespace.metadata?.name));
+  await applyAll(client, [...namespaces, ...objects, runSecret(scenario)], 'deploy the setup');
+  log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
+  await waitForWorkloads(client, scenario.namespaces, log);
+}
+
+/** Applies the reference solution: deletions first, then server-side apply of the solution objects. */
+export async function solveScenario(scenario: Scenario, client: KubeClient, log: Log): Promise<void> {
+  await requireLabCluster(client);
+  for (const target of scenario.solution.delete) {
+    if (await client.delete(target, target.name, target.namespace)) log(`deleted ${target.kind} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`);
+  }
+  const objects = await scenarioObjects(scenario, 'solution');
+  await applyAll(client, objects, 'apply the solution');
+  log(`applied ${objects.length} solution objects`);
+  await waitForWorkloads(client, scenario.namespaces, log);
+}
+
+/**
+ * Returns to the vulnerable start: deletes the scenario's namespaces (and with
+ * them everything the learner added there) and its cluster-scoped objects,
+ * waits until they are gone, then starts again.
+ */
+export async function resetScenario(scenario: Scenario, client: KubeClient, log: Log, timeoutMs = 180_000): Promise<void> {
+  await requireLabCluster(client);
+  const namespace = { apiVersion: 'v1', kind: 'Namespace' };
+  for (const name of scenario.namespaces) {
+    if (await client.delete(namespace, name)) log(`deleting namespace ${name}`);
+  }
+  for (const kind of await clusterScopedKinds(scenario)) {
+    for (const object of await client.list(kind, { labelSelector: `${scenarioLabel}=${scenario.id}` })) {
+      if (object.metadata?.name && (await client.delete(kind, object.metadata.name))) log(`deleted ${kind.kind} ${object.metadata.name}`);
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (const name of scenario.namespaces) {
+    if (await client.get(namespace, name)) log(`waiting for namespace ${name} to be finalized`);
+    while (await client.get(namespace, name)) {
+      if (Date.now() > deadline) {
+        throw new LabError(`namespace ${name} is still terminating after ${timeoutMs / 1000}s`, {
+          fix: `see what holds it: kubectl get namespace ${name} -o yaml`,
+        });
+      }
+      await sleep(250);
+    }
+  }
+  await startScenario(scenario, client, log);
+}
+
+async function clusterScopedKinds(scenario: Scenario): Promise<{ apiVersion: string; kind: string }[]> {
+  const objects = [...(await scenarioObjects(scenario, 'setup')), ...(await scenarioObjects(scenario, 'solution'))];
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const object of objects) {
+    const type = resourceType(object.apiVersion, object.kind);
+    if (type && !type.namespaced && type.kind !== 'Namespace') kinds.set(`${type.apiVersion}/${type.kind}`, { apiVersion: type.apiVersion, kind: type.kind });
+  }
+  return [...kinds.values()];
+}
+
+async function applyAll(client: KubeClient, objects: KubeObject[], purpose: string): Promise<void> {
+  for (const object of objects) {
+    try {
+      await client.apply(object);
+    } catch (error) {
+      throw wrapError(`could not ${purpose}: ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`, error);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { GradeReport } from '../grading/types.js';
+import type { ProgressStore, ScenarioProgress } from './store.js';
+
+/** Domain events of a learner's progress, each one atomic update of the store. */
+
+const now = () => new Date().toISOString();
+
+export function recordStart(store: ProgressStore, id: string): Promise<ScenarioProgress> {
+  return store.updateScenario(id, (scenario) => {
+    scenario.startedAt = now();
+  });
+}
+
+export function recordSolution(store: ProgressStore, id: string): Promise<ScenarioProgress> {
+  return store.updateScenario(id, (scenario) => {
+    scenario.solutionAppliedAt = now();
+  });
+}
+
+/** A pass completes the scenario only when the current attempt was not solved by `solve`. */
+export function recordCheck(store: ProgressStore, report: GradeReport): Promise<ScenarioProgress> {
+  return store.updateScenario(report.scenario, (scenario) => {
+    const at = now();
+    scenario.attempts += 1;
+    scenario.lastResult = { at, status: report.status };
+    if (report.status === 'pass' && !solvedBySolution(scenario)) scenario.completedAt ??= at;
+  });
+}
+
+/** Reveals the next rung for a check and returns how many rungs are now revealed (1-3). */
+export async function recordHint(store: ProgressStore, id: string, checkId: string): Promise<number> {
+  const scenario = await store.updateScenario(id, (progress) => {
+    progress.hintsRevealed[checkId] = Math.min(3, (progress.hintsRevealed[checkId] ?? 0) + 1);
+  });
+  return scenario.hintsRevealed[checkId] ?? 1;
+}
+
+export function solvedBySolution(scenario: ScenarioProgress): boolean {
+  return scenario.solutionAppliedAt !== undefined && (scenario.startedAt === undefined || scenario.solutionAppliedAt > scenario.startedAt);
+}
+
+/** One word for lists: done (own fix), solved (with the solution), started, or new. */
+export function progressState(scenario: ScenarioProgress | undefined): 'done' | 'solved' | 'started' | 'new' {
+  if (!scenario) return 'new';
+  if (scenario.completedAt) return 'done';
+  if (scenario.solutionAppliedAt) return 'solved';
+  if (scenario.startedAt) return 'started';
+  return 'new';
+}

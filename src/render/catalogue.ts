@@ -1,0 +1,65 @@
+import type { ChalkInstance } from 'chalk';
+import type { Catalogue, Scenario } from '../catalogue/load.js';
+import { progressState } from '../progress/record.js';
+import type { Progress } from '../progress/store.js';
+
+export type ProgressState = ReturnType<typeof progressState>;
+
+const stateMarks: Record<ProgressState, string> = { done: '✓', solved: '◆', started: '•', new: ' ' };
+
+export function stateMark(state: ProgressState, color: ChalkInstance): string {
+  const mark = stateMarks[state];
+  return state === 'done' ? color.green(mark) : state === 'solved' ? color.yellow(mark) : state === 'started' ? color.cyan(mark) : mark;
+}
+
+/** The catalogue as `list --json` prints it: tracks in curriculum order, each scenario with its progress. */
+export function catalogueJson(catalogue: Catalogue, progress: Progress) {
+  return {
+    tracks: catalogue.tracks.map((track) => ({ id: track.id, title: track.title, scenarios: track.scenarios.map((s) => s.id) })),
+    scenarios: catalogue.tracks.flatMap((track) =>
+      track.scenarios.map((scenario) => ({
+        id: scenario.id,
+        title: scenario.title,
+        summary: scenario.summary,
+        difficulty: scenario.difficulty,
+        minutes: scenario.minutes,
+        tags: scenario.tags,
+        track: track.id,
+        progress: progressState(progress.scenarios[scenario.id]),
+      })),
+    ),
+  };
+}
+
+/** `list` as text: one block per track, one line per scenario. */
+export function catalogueText(catalogue: Catalogue, progress: Progress, color: ChalkInstance): string {
+  const width = Math.max(...catalogue.scenarios.map((scenario) => scenario.id.length));
+  const lines: string[] = [];
+  for (const track of catalogue.tracks) {
+    lines.push(color.bold(track.title));
+    for (const scenario of track.scenarios) {
+      const state = progressState(progress.scenarios[scenario.id]);
+      lines.push(`  ${stateMark(state, color)} ${scenario.id.padEnd(width)}  ${scenario.title}  ${color.dim(`${scenario.difficulty}, ${scenario.minutes} min`)}`);
+    }
+    lines.push('');
+  }
+  lines.push(color.dim(`${stateMarks.done} done   ${stateMarks.solved} solved with the solution   ${stateMarks.started} started`));
+  return lines.join('\n');
+}
+
+/** `show` as JSON: everything a front end needs to present the scenario. */
+export function scenarioJson(scenario: Scenario) {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    summary: scenario.summary,
+    difficulty: scenario.difficulty,
+    minutes: scenario.minutes,
+    tags: scenario.tags,
+    namespaces: scenario.namespaces,
+    objectives: scenario.objectives,
+    briefing: scenario.briefing,
+    checks: scenario.checks.map((check) => ({ id: check.id, title: check.title, kind: check.kind })),
+    references: scenario.references,
+  };
+}

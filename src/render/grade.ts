@@ -1,0 +1,67 @@
+import wrapAnsi from 'wrap-ansi';
+import type { ChalkInstance } from 'chalk';
+import type { CheckResult, CheckStatus, GradeReport } from '../grading/types.js';
+
+const marks: Record<CheckStatus, string> = { pass: '✓', fail: '✗', error: '!', skipped: '-' };
+
+export function checkMark(status: CheckStatus, color: ChalkInstance): string {
+  const mark = marks[status];
+  if (status === 'pass') return color.green(mark);
+  if (status === 'fail') return color.red(mark);
+  if (status === 'error') return color.magenta(mark);
+  return color.dim(mark);
+}
+
+/** `check` as JSON: the documented shape, plus the cost of the run and the next hint rung per check. */
+export function gradeJson(report: GradeReport) {
+  return {
+    scenario: report.scenario,
+    status: report.status,
+    checks: report.checks.map(({ id, title, status, message, evidence, nextHint }) => ({
+      id,
+      title,
+      status,
+      message,
+      evidence: evidence ?? null,
+      ...(nextHint ? { nextHint } : {}),
+    })),
+    requests: report.requests,
+    durationMs: report.durationMs,
+  };
+}
+
+/** `check` as text: a verdict line, then one line per check and, under each that is not passing, why. */
+export function gradeText(report: GradeReport, color: ChalkInstance): string {
+  const counts = (status: CheckStatus) => report.checks.filter((check) => check.status === status).length;
+  const verdict =
+    report.status === 'pass' ? color.green.bold('PASS') : report.status === 'fail' ? color.red.bold('FAIL') : color.magenta.bold('ERROR');
+  const summary = [`${counts('pass')} passed`, counts('fail') ? `${counts('fail')} failed` : '', counts('error') ? `${counts('error')} could not be judged` : '', counts('skipped') ? `${counts('skipped')} skipped` : '']
+    .filter(Boolean)
+    .join(', ');
+  const sharedError = commonError(report);
+  if (sharedError) return `${report.scenario}: ${verdict}: ${sharedError}`;
+  const lines = [`${report.scenario}: ${verdict} (${summary})`];
+  for (const check of report.checks) lines.push(...checkLines(check, color));
+  const firstHint = report.checks.find((check) => check.nextHint);
+  if (report.status !== 'pass' && firstHint) lines.push('', color.dim(`stuck? k8s-sec-lab hint ${report.scenario} reveals a ${firstHint.nextHint} for "${firstHint.title}"`));
+  return lines.join('\n');
+}
+
+/** When every check failed to run for one reason (API server down), that reason is the whole story. */
+function commonError(report: GradeReport): string | undefined {
+  const judged = report.checks.filter((check) => check.status !== 'skipped');
+  const messages = new Set(judged.map((check) => (check.status === 'error' ? check.message : undefined)));
+  const [only] = messages;
+  return messages.size === 1 && only !== undefined && judged.length > 1 ? only : undefined;
+}
+
+function checkLines(check: CheckResult, color: ChalkInstance): string[] {
+  const head = `  ${checkMark(check.status, color)} ${check.title}`;
+  if (check.status === 'pass') return [head];
+  const detail = check.status === 'skipped' ? `skipped: ${check.message}` : check.message;
+  return [head, ...wrapIndented(detail, 6).map((line) => (check.status === 'skipped' ? color.dim(line) : line))];
+}
+
+function wrapIndented(text: string, indent: number, width = 100): string[] {
+  return wrapAnsi(text, width - indent, { hard: true }).split('\n').map((line) => ' '.repeat(indent) + line);
+}

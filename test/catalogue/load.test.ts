@@ -1,0 +1,74 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findScenario, formatPath, loadCatalogue } from '../../src/catalogue/load.js';
+import { LabError } from '../../src/errors.js';
+import { fixtureCatalogue } from '../helpers/fixtures.js';
+
+async function copyOfFixtures(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'catalogue-'));
+  await cp(fixtureCatalogue, root, { recursive: true });
+  return root;
+}
+
+async function editScenario(root: string, id: string, edit: (text: string) => string): Promise<void> {
+  const file = join(root, 'scenarios', id, 'scenario.yaml');
+  await writeFile(file, edit(await readFile(file, 'utf8')));
+}
+
+async function problemsOf(root: string): Promise<string> {
+  const error = await loadCatalogue(root).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(LabError);
+  return (error as LabError).message;
+}
+
+describe('loadCatalogue', () => {
+  it('orders scenarios by track and keeps their texts', async () => {
+    const catalogue = await loadCatalogue(fixtureCatalogue);
+    expect(catalogue.scenarios.map((scenario) => scenario.id)).toEqual(['fixable', 'always-pass', 'wrong-refusal', 'missing-namespace']);
+    expect(findScenario(catalogue, 'fixable').briefing).toContain('# Fixable fixture');
+  });
+
+  it('names the file, line and field path of a schema error', async () => {
+    const root = await copyOfFixtures();
+    await editScenario(root, 'always-pass', (text) => text.replace('hints: { nudge: a, concept: b, command: c }', 'hints: { nudge: a, concept: b }'));
+    expect(await problemsOf(root)).toMatch(/scenarios\/always-pass\/scenario\.yaml:18: checks\[0\]\.hints\.command: /);
+  });
+
+  it('reports every problem at once: duplicate check ids, missing files, unknown track members', async () => {
+    const root = await copyOfFixtures();
+    await editScenario(root, 'fixable', (text) => text.replace('id: namespace-enforces', 'id: pods-restricted').replace('manifest: attack/privileged-pod.yaml', 'manifest: attack/nope.yaml'));
+    await writeFile(join(root, 'labs', 'tracks.yaml'), 'formatVersion: 1\ntracks:\n  - { id: t, title: T, scenarios: [fixable, always-pass, wrong-refusal, missing-namespace, ghost] }\n');
+    const message = await problemsOf(root);
+    expect(message).toContain('the id "pods-restricted" is used twice');
+    expect(message).toContain('attack/nope.yaml does not exist');
+    expect(message).toContain('no scenario "ghost" in scenarios/');
+  });
+
+  it('refuses a scenario namespace the lab must never own', async () => {
+    const root = await copyOfFixtures();
+    await editScenario(root, 'always-pass', (text) => text.replace('namespaces: [fx-pass]', 'namespaces: [kube-system]'));
+    expect(await problemsOf(root)).toContain('namespaces[0]: is a namespace the lab never owns');
+  });
+
+  it('points a YAML syntax error at its line', async () => {
+    const root = await copyOfFixtures();
+    await editScenario(root, 'always-pass', (text) => text.replace('minutes: 1', 'minutes: [1'));
+    expect(await problemsOf(root)).toMatch(/always-pass\/scenario\.yaml:\d+: invalid YAML/);
+  });
+
+  it('suggests the known ids for an unknown scenario', async () => {
+    const catalogue = await loadCatalogue(fixtureCatalogue);
+    expect(() => findScenario(catalogue, 'nope')).toThrow(/no scenario "nope"/);
+  });
+});
+
+describe('formatPath', () => {
+  it('writes indexes in brackets and keys with dots', () => {
+    expect(formatPath(['checks', 2, 'hints', 'nudge'])).toBe('checks[2].hints.nudge');
+  });
+});

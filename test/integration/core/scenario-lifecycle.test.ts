@@ -1,0 +1,137 @@
+import { beforeAll, expect, it } from 'vitest';
+import { markCluster } from '../../../src/cluster/guard.js';
+import { clientFor, labHarness, labWritesInAuditLog, type LabHarness } from '../setup/lab.js';
+import { describeWithPlane, kubectl, requirePlane } from '../setup/plane.js';
+
+interface CheckJson {
+  status: string;
+  checks: { id: string; status: string; message: string; nextHint?: string }[];
+  requests: number;
+  durationMs: number;
+}
+
+describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', () => {
+  let lab: LabHarness;
+
+  beforeAll(async () => {
+    const plane = requirePlane();
+    const client = await clientFor(plane.kubeconfig);
+    await markCluster(client, 'adopt');
+    client.close();
+    lab = await labHarness(plane.kubeconfig);
+  });
+
+  const check = async (id: string) => {
+    const result = await lab.run(['check', id, '--json']);
+    return { exitCode: result.exitCode, report: JSON.parse(result.stdout) as CheckJson };
+  };
+
+  it('start -> check fails -> fix by hand -> check passes -> reset -> check fails', async () => {
+    const started = await lab.run(['start', 'fixable', '--yes']);
+    expect(started.exitCode, started.stderr).toBe(0);
+
+    const before = await check('fixable');
+    expect(before.exitCode).toBe(1);
+    expect(Object.fromEntries(before.report.checks.map((c) => [c.id, c.status]))).toEqual({
+      'pods-restricted': 'fail',
+      'namespace-enforces': 'fail',
+      'privileged-refused': 'fail',
+      'no-secret-reading': 'fail',
+      'metadata-blocked': 'fail',
+      'web-still-serves': 'pass',
+      'web-answers': 'skipped',
+    });
+
+    // A fix that differs from the reference solution: kubectl label/patch/delete and a deny-all egress policy.
+    await kubectl(['label', 'namespace', 'fx-app', 'pod-security.kubernetes.io/enforce=restricted', '--overwrite']);
+    await kubectl(['-n', 'fx-app', 'patch', 'deployment', 'web', '--type=strategic', '-p', JSON.stringify(restrictedPatch)]);
+    await kubectl(['-n', 'fx-app', 'delete', 'rolebinding', 'web-reads-secrets']);
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(denyAllEgress) });
+    await kubectl(['-n', 'fx-app', 'rollout', 'status', 'deployment/web', '--timeout=60s']);
+
+    await expect.poll(async () => (await check('fixable')).exitCode, { timeout: 20_000, interval: 500 }).toBe(0);
+    expect((await lab.progress()).scenarios.fixable?.completedAt).toBeDefined();
+
+    const reset = await lab.run(['reset', 'fixable', '--yes']);
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    const after = await check('fixable');
+    expect(after.exitCode).toBe(1);
+    expect(after.report.checks.find((c) => c.id === 'namespace-enforces')?.status).toBe('fail');
+  });
+
+  it('reveals hint rungs in order, records them, and stops at the exact command', async () => {
+    await lab.run(['start', 'fixable', '--yes']);
+    const rungs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const hint = JSON.parse((await lab.run(['hint', 'fixable', '--json'])).stdout) as { check: string; revealed: { rung: string }[] };
+      expect(hint.check).toBe('pods-restricted');
+      rungs.push(hint.revealed.length);
+    }
+    expect(rungs).toEqual([1, 2, 3, 3]);
+    expect((await lab.progress()).scenarios.fixable?.hintsRevealed).toEqual({ 'pods-restricted': 3 });
+    const { report } = await check('fixable');
+    expect(report.checks.find((c) => c.id === 'pods-restricted')?.nextHint).toBeUndefined();
+    expect(report.checks.find((c) => c.id === 'namespace-enforces')?.nextHint).toBe('nudge');
+  });
+
+  it('records solve as solved with the solution, not as completed', async () => {
+    const other = await labHarness(requirePlane().kubeconfig);
+    await other.run(['start', 'fixable', '--yes']);
+    const solved = await other.run(['solve', 'fixable', '--yes']);
+    expect(solved.exitCode, solved.stderr).toBe(0);
+    expect((await other.run(['check', 'fixable'])).exitCode).toBe(0);
+    const progress = (await other.progress()).scenarios.fixable;
+    expect(progress?.solutionAppliedAt).toBeDefined();
+    expect(progress?.completedAt).toBeUndefined();
+    expect((await other.run(['status', '--json'])).stdout).toContain('"state": "solved"');
+    await other.run(['reset', 'fixable', '--yes']);
+  });
+
+  it('grades read-only, with one LIST per kind and namespace', async () => {
+    await lab.run(['start', 'fixable', '--yes']);
+    const since = new Date();
+    const { report } = await check('fixable');
+    expect(await labWritesInAuditLog(requirePlane().auditLog, since)).toEqual([]);
+    // One LIST each of namespaces, nodes, pods, network policies and deployments, shared by all
+    // seven checks, plus one SubjectAccessReview and one dry-run create: never a request per pod.
+    expect(report.requests).toBe(7);
+  });
+
+  it.each([
+    ['always-pass', 0, 'pass'],
+    ['wrong-refusal', 2, 'error'],
+    ['missing-namespace', 2, 'error'],
+  ] as const)('grades %s with exit code %i (%s)', async (id, exitCode, status) => {
+    await lab.run(['start', id, '--yes']);
+    const result = await check(id);
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.report.status).toBe(status);
+  });
+
+  it('explains a check that cannot be judged', async () => {
+    const missing = await lab.run(['check', 'missing-namespace']);
+    expect(missing.stdout).toContain('namespace "fx-ghost" does not exist');
+    const wrong = await lab.run(['check', 'wrong-refusal']);
+    expect(wrong.stdout).toContain('not because of PodSecurity');
+  });
+});
+
+const restrictedPatch = {
+  spec: {
+    template: {
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          { name: 'web', securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } },
+        ],
+      },
+    },
+  },
+};
+
+const denyAllEgress = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'deny-all-egress', namespace: 'fx-app' },
+  spec: { podSelector: {}, policyTypes: ['Egress'] },
+};
