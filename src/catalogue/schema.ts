@@ -82,7 +82,16 @@ const checkCommon = {
   onFail: z.string().optional(),
 };
 
-const gradedCheck = { ...checkCommon, hints: hintsSchema };
+const gradedCheck = {
+  ...checkCommon,
+  hints: hintsSchema,
+  /**
+   * `fix`: fails on the vulnerable start, passes once fixed (the attack replay).
+   * `guard`: passes from the start and must keep passing (the legitimate path),
+   * so deleting the workload is never a fix. The catalogue lint proves both.
+   */
+  role: z.enum(['fix', 'guard']).default('fix'),
+};
 
 const objectStateFields = {
   kind: z.literal('object-state'),

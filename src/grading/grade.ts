@@ -19,7 +19,7 @@ export async function gradeScenario(scenario: Scenario, client: KubeClient, hint
     const verdict = verdicts[index]!;
     const revealed = hintsRevealed[check.id] ?? 0;
     const nextHint = verdict.status !== 'pass' && revealed < hintRungs.length ? hintRungs[revealed] : undefined;
-    return { id: check.id, title: check.title, kind: check.kind, ...verdict, ...(nextHint ? { nextHint } : {}) };
+    return { id: check.id, title: check.title, kind: check.kind, role: check.role, ...verdict, ...(nextHint ? { nextHint } : {}) };
   });
   return {
     scenario: scenario.id,

@@ -26,6 +26,8 @@ export interface CheckResult extends Verdict {
   id: string;
   title: string;
   kind: AnyCheckSpec['kind'];
+  /** `fix` checks replay the attack; `guard` checks prove the legitimate path still works. */
+  role: 'fix' | 'guard';
   /** The hint rung `hint` would reveal next for this check, when it is not passing. */
   nextHint?: HintRung;
 }

@@ -17,9 +17,10 @@ export function gradeJson(report: GradeReport) {
   return {
     scenario: report.scenario,
     status: report.status,
-    checks: report.checks.map(({ id, title, status, message, evidence, nextHint }) => ({
+    checks: report.checks.map(({ id, title, role, status, message, evidence, nextHint }) => ({
       id,
       title,
+      role,
       status,
       message,
       evidence: evidence ?? null,

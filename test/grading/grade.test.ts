@@ -5,7 +5,7 @@ import type { GradeReport } from '../../src/grading/types.js';
 import { gradeJson, gradeText } from '../../src/render/grade.js';
 
 const plain = new Chalk({ level: 0 });
-const check = (id: string, status: 'pass' | 'fail' | 'error' | 'skipped', message = `${id} ${status}`) => ({ id, title: `Title ${id}`, kind: 'object-state' as const, status, message });
+const check = (id: string, status: 'pass' | 'fail' | 'error' | 'skipped', message = `${id} ${status}`) => ({ id, title: `Title ${id}`, kind: 'object-state' as const, role: 'fix' as const, status, message });
 
 describe('overallStatus', () => {
   it.each([
@@ -50,6 +50,6 @@ describe('gradeText', () => {
 describe('gradeJson', () => {
   it('keeps the documented shape with evidence null when there is none', () => {
     const json = gradeJson({ scenario: 'demo', status: 'pass', checks: [check('a', 'pass')], requests: 1, durationMs: 2 });
-    expect(json.checks[0]).toEqual({ id: 'a', title: 'Title a', status: 'pass', message: 'a pass', evidence: null });
+    expect(json.checks[0]).toEqual({ id: 'a', title: 'Title a', role: 'fix', status: 'pass', message: 'a pass', evidence: null });
   });
 });

@@ -1,5 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { markCluster } from '../../../src/cluster/guard.js';
+import { lintCatalogue } from '../../../tools/lint-scenarios/lint.js';
+import { fixtureCatalogue } from '../../helpers/fixtures.js';
 import { clientFor, labHarness, labWritesInAuditLog, type LabHarness } from '../setup/lab.js';
 import { describeWithPlane, kubectl, requirePlane } from '../setup/plane.js';
 
@@ -106,6 +108,25 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
     const result = await check(id);
     expect(result.exitCode).toBe(exitCode);
     expect(result.report.status).toBe(status);
+  });
+
+  it('lints the catalogue: proves fixable starts failing and its solution passes, and flags the broken fixtures', async () => {
+    const client = await clientFor(requirePlane().kubeconfig);
+    try {
+      const report = await lintCatalogue(fixtureCatalogue, client, () => {});
+      const problems = Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario.problems]));
+      expect(report.ok).toBe(false);
+      // fixable is correct but for its unpinned image, which the static rules catch.
+      expect(problems.fixable).toEqual([
+        'setup: Deployment web container "web" uses image "nginx:1.27.3", which is not pinned by digest (write image:tag@sha256:...)',
+        'solution: Deployment web container "web" uses image "nginx:1.27.3", which is not pinned by digest (write image:tag@sha256:...)',
+      ]);
+      expect(problems['always-pass']).toContain('after start the fix check settings-exist is pass, expected fail');
+      expect(problems['wrong-refusal']?.[0]).toMatch(/^after start refused-by-psa could not be judged/);
+      expect(problems['missing-namespace']?.[0]).toMatch(/^after start ghost-pods could not be judged: namespace "fx-ghost" does not exist/);
+    } finally {
+      client.close();
+    }
   });
 
   it('explains a check that cannot be judged', async () => {

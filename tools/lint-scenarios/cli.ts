@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { defaultCatalogueRoot } from '../../src/catalogue/load.js';
+import { loadKubeAccess } from '../../src/kube/config.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { buildBinaries, findCachedBinaries } from '../testplane/build.js';
+import { startWatchdog } from '../testplane/owner.js';
+import { down, up } from '../testplane/plane.js';
+import { lintCatalogue } from './lint.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const program = new Command('lint-scenarios')
+  .description('Prove every scenario: schema, static rules, starts failing and its solution passes (on the test control plane).')
+  .option('--catalogue <dir>', 'catalogue root holding scenarios/ and labs/', defaultCatalogueRoot())
+  .option('--kubeconfig <file>', 'use this running test plane instead of starting one')
+  .action(async (options: { catalogue: string; kubeconfig?: string }) => {
+    let dir: string | undefined;
+    let kubeconfig = options.kubeconfig;
+    if (!kubeconfig) {
+      const binaries = (await findCachedBinaries()) ?? (await buildBinaries(log));
+      dir = await mkdtemp(join(tmpdir(), 'k8s-sec-lab-lint-'));
+      kubeconfig = (await up(dir, binaries, log)).kubeconfig;
+      startWatchdog(dir, process.pid, { removeDir: true });
+    }
+    const client = new KubeClient(await loadKubeAccess({ kubeconfig }));
+    try {
+      const report = await lintCatalogue(options.catalogue, client, () => {});
+      for (const scenario of report.scenarios) {
+        log(`${scenario.problems.length === 0 ? 'ok  ' : 'FAIL'} ${scenario.id}`);
+        if (scenario.afterStart) log(`     after start: ${scenario.afterStart}`);
+        if (scenario.afterSolve) log(`     after solve: ${scenario.afterSolve}`);
+        for (const problem of scenario.problems) log(`     - ${problem}`);
+      }
+      process.exitCode = report.ok ? 0 : 1;
+    } finally {
+      client.close();
+      if (dir) {
+        await down(dir, () => {});
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+await program.parseAsync();

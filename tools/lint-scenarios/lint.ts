@@ -1,0 +1,40 @@
+import { lintScenarioStatically } from '../../src/catalogue/lint.js';
+import { loadCatalogue } from '../../src/catalogue/load.js';
+import { markCluster } from '../../src/cluster/guard.js';
+import { messageOf } from '../../src/errors.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import { verifyScenario } from './verify.js';
+
+export interface LintReport {
+  scenarios: { id: string; problems: string[]; afterStart?: string; afterSolve?: string }[];
+  ok: boolean;
+}
+
+/**
+ * Lints a catalogue: the schema (by loading it), the static rules, then each
+ * scenario's start and solve on the given cluster, which this marks as a lab
+ * cluster (pass the test control plane, never a cluster you care about).
+ */
+export async function lintCatalogue(root: string, client: KubeClient, log: (line: string) => void): Promise<LintReport> {
+  const catalogue = await loadCatalogue(root);
+  await markCluster(client, 'adopt');
+  const scenarios: LintReport['scenarios'] = [];
+  for (const scenario of catalogue.scenarios) {
+    const problems = await lintScenarioStatically(scenario);
+    const entry: LintReport['scenarios'][number] = { id: scenario.id, problems };
+    try {
+      const verification = await verifyScenario(scenario, client, (line) => log(`${scenario.id}: ${line}`));
+      problems.push(...verification.problems);
+      entry.afterStart = summary(verification.afterStart.checks);
+      if (verification.afterSolve) entry.afterSolve = summary(verification.afterSolve.checks);
+    } catch (error) {
+      problems.push(`start/solve failed: ${messageOf(error)}`);
+    }
+    scenarios.push(entry);
+  }
+  return { scenarios, ok: scenarios.every((scenario) => scenario.problems.length === 0) };
+}
+
+function summary(checks: readonly { id: string; status: string }[]): string {
+  return checks.map((check) => `${check.id}=${check.status}`).join(' ');
+}
