@@ -16,14 +16,15 @@ export type Log = (line: string) => void;
 /**
  * Deploys the vulnerable starting point. Idempotent: every object goes
  * through server-side apply as the lab's field manager, so starting twice
- * changes nothing but the run token.
+ * changes nothing but the run token. Add-ons are applied every time: that
+ * also returns their settings (e.g. the IMDS hop limit a learner changed)
+ * to the vulnerable defaults, which is what reset relies on.
  */
 export async function startScenario(scenario: Scenario, client: KubeClient, log: Log): Promise<void> {
   await requireLabCluster(client);
   for (const addon of scenario.addons) {
-    if (await isAddonInstalled(client, addon)) continue;
-    log(`installing the ${addon} add-on`);
-    await installAddon(client, addon, log);
+    if (!(await isAddonInstalled(client, addon))) log(`installing the ${addon} add-on`);
+    await installAddon(client, addon, () => {});
   }
   const objects = await scenarioObjects(scenario, 'setup');
   // A setup Namespace manifest (with its labels) replaces the bare one: one apply per object.

@@ -1,0 +1,66 @@
+import { beforeAll, expect } from 'vitest';
+import { findScenario, loadCatalogue, type Scenario } from '../../../src/catalogue/load.js';
+import { markCluster } from '../../../src/cluster/guard.js';
+import { gradeScenario } from '../../../src/grading/grade.js';
+import type { CheckStatus, GradeReport } from '../../../src/grading/types.js';
+import type { KubeClient } from '../../../src/kube/client.js';
+import { resetScenario, solveScenario, startScenario } from '../../../src/lifecycle/scenario.js';
+import { clientFor } from '../setup/lab.js';
+import { kubectl, requirePlane } from '../setup/plane.js';
+
+/**
+ * Drives one scenario of the real catalogue on the shared test plane: start,
+ * reset, solve, grade, and kubectl as the learner would use it. Scenario
+ * files run in parallel with each other (each scenario owns its namespaces)
+ * and sequentially inside a file.
+ */
+export interface ScenarioHarness {
+  scenario: Scenario;
+  client: KubeClient;
+  start(): Promise<void>;
+  reset(): Promise<void>;
+  solve(): Promise<void>;
+  grade(): Promise<GradeReport>;
+  /** kubectl as the admin learner, failing the test on a non-zero exit unless `reject: false`. */
+  kubectl: typeof kubectl;
+  /** `kubectl apply -f -` of a YAML or JSON text. */
+  apply(manifest: string): Promise<void>;
+}
+
+export function useScenario(id: string): ScenarioHarness {
+  const quiet = () => {};
+  const harness = {} as ScenarioHarness;
+  beforeAll(async () => {
+    const scenario = findScenario(await loadCatalogue(), id);
+    const client = await clientFor(requirePlane().kubeconfig);
+    await markCluster(client, 'adopt');
+    Object.assign(harness, {
+      scenario,
+      client,
+      start: () => startScenario(scenario, client, quiet),
+      reset: () => resetScenario(scenario, client, quiet),
+      solve: () => solveScenario(scenario, client, quiet),
+      grade: () => gradeScenario(scenario, client),
+      kubectl,
+      apply: async (manifest: string) => {
+        await kubectl(['apply', '-f', '-'], { input: manifest });
+      },
+    } satisfies ScenarioHarness);
+    return () => client.close();
+  });
+  return harness;
+}
+
+/** Asserts each named check's status; the message says which check differs and why. */
+export function expectStatuses(report: GradeReport, expected: Record<string, CheckStatus>): void {
+  const actual = Object.fromEntries(report.checks.filter((check) => check.id in expected).map((check) => [check.id, check.status]));
+  const details = report.checks.map((check) => `${check.id}=${check.status}: ${check.message}`).join('\n');
+  expect(actual, details).toEqual(expected);
+}
+
+/** The message of one check, for asserting that a wrong fix is told what is missing. */
+export function messageOf(report: GradeReport, checkId: string): string {
+  const check = report.checks.find((candidate) => candidate.id === checkId);
+  if (!check) throw new Error(`no check ${checkId} in ${report.scenario}`);
+  return check.message;
+}
