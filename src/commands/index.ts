@@ -1,6 +1,9 @@
+import { adoptCommand } from './adopt.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import type { CommandModule } from './context.js';
+import { doctorCommand } from './doctor.js';
+import { downCommand } from './down.js';
 import { hintCommand } from './hint.js';
 import { listCommand } from './list.js';
 import { reachCommand } from './reach.js';
@@ -9,8 +12,9 @@ import { showCommand } from './show.js';
 import { solveCommand } from './solve.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
 
-/** Every subcommand, in the order `--help` lists them: the learner's loop first, then the tools. */
+/** Every subcommand, in the order `--help` lists them: the learner's loop, the cluster, then the tools. */
 export const commandModules: readonly CommandModule[] = [
   listCommand,
   showCommand,
@@ -20,6 +24,10 @@ export const commandModules: readonly CommandModule[] = [
   resetCommand,
   solveCommand,
   statusCommand,
+  upCommand,
+  downCommand,
+  adoptCommand,
+  doctorCommand,
   auditCommand,
   reachCommand,
 ];

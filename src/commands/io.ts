@@ -29,7 +29,11 @@ export function processIO(options: { color: boolean }): CommandIO {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       try {
-        return await rl.question(question);
+        // In raw mode Ctrl-C reaches readline as an event, not a signal: treat it as "no".
+        return await new Promise<string>((resolve) => {
+          rl.once('SIGINT', () => resolve(''));
+          void rl.question(question).then(resolve, () => resolve(''));
+        });
       } finally {
         rl.close();
       }

@@ -46,6 +46,13 @@ export interface ExecResult {
 
 export type WatchEvent = { type: string; object: KubeObject };
 
+interface RequestParts {
+  query?: URLSearchParams;
+  body?: string;
+  contentType?: string;
+  timeoutMs?: number;
+}
+
 const defaultTimeoutMs = 10_000;
 /** Names the lab in the API server's audit log, so its requests can be told apart. */
 const userAgent = `k8s-sec-lab/${version}`;
@@ -140,6 +147,11 @@ export class KubeClient {
     return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
   }
 
+  /** A GET that reports any HTTP status instead of throwing on it (health endpoints such as /readyz). */
+  async rawGet(path: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+    return this.send('GET', path, { timeoutMs });
+  }
+
   async serverVersion(): Promise<string> {
     const version = (await this.request('GET', '/version')) as { gitVersion?: string };
     return version.gitVersion ?? 'unknown';
@@ -193,18 +205,22 @@ export class KubeClient {
     this.agent?.destroy();
   }
 
-  private async request(
-    method: string,
-    path: string,
-    options: { query?: URLSearchParams; body?: string; contentType?: string; timeoutMs?: number } = {},
-  ): Promise<unknown> {
+  private async request(method: string, path: string, options: RequestParts = {}): Promise<unknown> {
+    const { status, body } = await this.send(method, path, options);
+    if (status >= 200 && status < 300) return body ? JSON.parse(body) : {};
+    const apiStatus = parseStatus(body);
+    throw new KubeRequestError(`${method} ${path}: ${apiStatus.message ?? (body.trim() || `HTTP ${status}`)}`, status, apiStatus.reason ?? `HTTP${status}`);
+  }
+
+  /** Sends one request; only a failure to get any answer is an error here. */
+  private async send(method: string, path: string, options: RequestParts = {}): Promise<{ status: number; body: string }> {
     const url = new URL(path, this.server);
     if (options.query) url.search = options.query.toString();
     const requestOptions = await this.requestOptions(method, options.contentType, options.body);
     this.requestCount++;
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = send(url, { ...requestOptions, timeout: options.timeoutMs ?? defaultTimeoutMs }, (res) => {
+    const transport = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = transport(url, { ...requestOptions, timeout: options.timeoutMs ?? defaultTimeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -219,13 +235,6 @@ export class KubeClient {
         cause: error,
       });
     });
-    if (status >= 200 && status < 300) return body ? JSON.parse(body) : {};
-    const apiStatus = parseStatus(body);
-    throw new KubeRequestError(
-      `${method} ${url.pathname}: ${apiStatus.message ?? (body.trim() || `HTTP ${status}`)}`,
-      status,
-      apiStatus.reason ?? `HTTP${status}`,
-    );
   }
 
   /** Authentication is applied per request (exec-plugin tokens expire); TLS material once. */

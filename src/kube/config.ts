@@ -16,6 +16,8 @@ export interface KubeAccess {
 
 export interface KubeAccessOptions {
   kubeconfig?: string;
+  /** A kubeconfig as YAML text (e.g. from `kind get kubeconfig`), instead of files. */
+  yaml?: string;
   context?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -36,6 +38,12 @@ export function kubeconfigFiles(options: KubeAccessOptions): string[] {
  * accident.
  */
 export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAccess> {
+  if (options.yaml !== undefined) {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(options.yaml);
+    return selectContext(kubeConfig, options, ['<kubeconfig text>']);
+  }
   const files = kubeconfigFiles(options);
   if (options.kubeconfig && !existsSync(options.kubeconfig)) {
     throw new LabError(`kubeconfig ${options.kubeconfig} does not exist`, { fix: 'pass the path of an existing kubeconfig to --kubeconfig' });
@@ -62,6 +70,10 @@ export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAc
     });
   }
 
+  return selectContext(kubeConfig, options, existing);
+}
+
+function selectContext(kubeConfig: KubeConfig, options: KubeAccessOptions, existing: string[]): KubeAccess {
   const names = kubeConfig.getContexts().map((context) => context.name);
   const context = options.context ?? (names.includes(labContextName) ? labContextName : kubeConfig.getCurrentContext());
   if (!context) {
@@ -80,4 +92,20 @@ export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAc
     throw new LabError(`context "${context}" names a cluster without a server URL`, { fix: 'fix the cluster entry with `kubectl config set-cluster`' });
   }
   return { kubeConfig, context, server, files: existing };
+}
+
+/**
+ * The kubeconfig of `access` with its context defaulting to `namespace`, as
+ * text, for the learner's shell: kubectl there lands in the scenario.
+ */
+export async function kubeconfigWithNamespace(access: KubeAccess, namespace: string): Promise<string> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: access.kubeConfig.getClusters(),
+    users: access.kubeConfig.getUsers(),
+    contexts: access.kubeConfig.getContexts().map((context) => (context.name === access.context ? { ...context, namespace } : context)),
+    currentContext: access.context,
+  });
+  return copy.exportConfig();
 }

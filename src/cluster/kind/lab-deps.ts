@@ -1,0 +1,75 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addonNames, installAddon } from '../addons.js';
+import { markCluster, readMarker } from '../guard.js';
+import { probeNetworkPolicy } from '../netpol-probe.js';
+import { CommandInterruptedError, execaRunner } from '../runner.js';
+import type { UpDeps, UpQuestion } from '../up.js';
+import { renderKindConfig } from './config.js';
+import { labCacheDir, labLogDir } from './dirs.js';
+import type { ContainerEngine } from './engine.js';
+import { ensureKind } from './install.js';
+import { clientFromKubeconfig } from './kubeconfig.js';
+import { locateKind } from './locate.js';
+import { KindProvider } from './provider.js';
+import { checkReadiness, waitUntilReady } from './readiness.js';
+
+export interface KindUpOptions {
+  env: NodeJS.ProcessEnv;
+  engine: ContainerEngine;
+  /** Asks before downloading kind; false when the user declines or cannot be asked. */
+  confirmDownload: (question: string) => Promise<boolean>;
+  decide: (question: UpQuestion) => Promise<boolean>;
+}
+
+/** kind's nodes normally turn Ready within a minute; image pulls on a slow network take longer. */
+const readyTimeoutMs = 180_000;
+
+/** `runUp`'s real dependencies: kind on Docker or Podman, the lab's add-ons, probe and marker. */
+export function kindUpDeps(options: KindUpOptions): UpDeps {
+  const { env, engine } = options;
+  const runner = execaRunner;
+  const platform = process.platform;
+  const logFile = join(labLogDir(env), 'kind.log');
+  return {
+    logFile,
+    async prepareProvider() {
+      const kind = await ensureKind(await locateKind(runner, env, platform), {
+        env,
+        platform,
+        arch: process.arch,
+        confirm: options.confirmDownload,
+      });
+      await mkdir(labLogDir(env), { recursive: true });
+      await writeFile(logFile, `# kind output of k8s-sec-lab up, ${new Date().toISOString()}\n`);
+      return new KindProvider({ kind, engine, runner, env, platform, logFile });
+    },
+    renderConfig: () => renderKindConfig(labCacheDir(env)),
+    connect: (kubeconfig) => clientFromKubeconfig(kubeconfig, env),
+    checkReady: checkReadiness,
+    waitReady: (client, expectedNodes) => waitUntilReady(client, { expectedNodes, timeoutMs: readyTimeoutMs }),
+    async installAddons(client) {
+      for (const name of addonNames) await installAddon(client, name, () => {});
+      return `installed ${addonNames.join(', ')}`;
+    },
+    probeNetworkPolicy: (client) => probeNetworkPolicy(client),
+    readMarker,
+    markCluster,
+    decide: options.decide,
+    interruptible: interruptOnSigint,
+  };
+}
+
+/** While `run` is busy, Ctrl-C aborts its signal instead of killing the lab outright. */
+async function interruptOnSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  try {
+    return await run(controller.signal);
+  } catch (error) {
+    throw controller.signal.aborted && !(error instanceof CommandInterruptedError) ? new CommandInterruptedError('kind', '') : error;
+  } finally {
+    process.off('SIGINT', abort);
+  }
+}

@@ -1,0 +1,72 @@
+import { LabError } from '../../errors.js';
+import { formatCommand, type ClusterProvider, type PrintableCommand } from '../provider.js';
+import type { RunOptions, Runner } from '../runner.js';
+import { engineStatus, kindEngineVariables, type ContainerEngine } from './engine.js';
+import { installEngineFix, kindFailure } from './errors.js';
+import type { KindBinary } from './locate.js';
+
+export interface KindProviderOptions {
+  kind: KindBinary;
+  engine: ContainerEngine;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  /** kind's output is appended here; failures point at it. */
+  logFile?: string;
+}
+
+/** kind prints this on stderr, with exit code 0, when there are no clusters. */
+const noClusters = 'No kind clusters found.';
+
+/** The lab's cluster provider: the kind CLI on Docker or Podman. */
+export class KindProvider implements ClusterProvider {
+  constructor(private readonly options: KindProviderOptions) {}
+
+  describe(): string {
+    return `kind ${this.options.kind.version ?? '(unknown version)'} on ${this.options.engine}`;
+  }
+
+  async isAvailable(): Promise<{ available: true; detail: string } | { available: false; error: Error }> {
+    const { runner, engine, env, platform } = this.options;
+    const status = await engineStatus(runner, engine, env, platform);
+    if (status.state === 'running') return { available: true, detail: `${this.describe()} ${status.version}` };
+    if (status.state === 'missing') {
+      return { available: false, error: new LabError(`${engine} is not installed (not on PATH)`, { fix: installEngineFix(engine, platform) }) };
+    }
+    return { available: false, error: new LabError(status.problem.message, { fix: status.problem.fix }) };
+  }
+
+  async create(name: string, options: { configFile: string; signal?: AbortSignal }): Promise<void> {
+    await this.run(this.command(['create', 'cluster', '--name', name, '--config', options.configFile]), options.signal ? { signal: options.signal } : {});
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.run(this.command(['delete', 'cluster', '--name', name]), { timeoutMs: 180_000 });
+  }
+
+  async list(): Promise<string[]> {
+    const { stdout } = await this.run(this.command(['get', 'clusters']), { timeoutMs: 30_000 });
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && line !== noClusters);
+  }
+
+  async kubeconfig(name: string): Promise<string> {
+    const { stdout } = await this.run(this.command(['get', 'kubeconfig', '--name', name]), { timeoutMs: 30_000 });
+    return stdout;
+  }
+
+  /** The exact command the lab runs, printable as `kind ...` when kind came from PATH. */
+  command(args: string[]): PrintableCommand {
+    const { kind, engine, env } = this.options;
+    return { env: kindEngineVariables(engine, env), file: kind.source === 'path' ? 'kind' : kind.path, args };
+  }
+
+  private async run(command: PrintableCommand, options: RunOptions) {
+    const { kind, runner, env, engine, platform, logFile } = this.options;
+    const result = await runner(kind.path, command.args, { ...options, env: { ...env, ...command.env }, ...(logFile ? { logFile } : {}) });
+    if (result.exitCode !== 0) throw kindFailure(formatCommand(command), result, { engine, platform, ...(logFile ? { logFile } : {}) });
+    return result;
+  }
+}

@@ -1,0 +1,51 @@
+import { Option } from 'commander';
+import type { DoctorItem, DoctorStatus } from '../cluster/doctor/items.js';
+import { containerEngines, selectEngine, type ContainerEngine } from '../cluster/kind/engine.js';
+import { action, type CommandContext, type CommandModule } from './context.js';
+import { writeJson, writeLine } from './io.js';
+
+interface DoctorOptions {
+  json?: boolean;
+  provider?: ContainerEngine;
+}
+
+export const doctorCommand: CommandModule = {
+  register(program, ctx) {
+    program
+      .command('doctor')
+      .summary('check that this machine can run the lab, and how to fix what is missing')
+      .description(
+        'Check the container engine, kind, kubectl, CPU, memory, disk, inotify limits, the lab cluster, ' +
+          'NetworkPolicy enforcement and the kubeconfig context. Every problem comes with the command that fixes it. ' +
+          'Exit 0 when nothing is missing, 1 when something is.',
+      )
+      .option('--json', 'print the report as JSON')
+      .addOption(new Option('--provider <engine>', 'the container engine to check (default: docker, or $KIND_EXPERIMENTAL_PROVIDER)').choices(containerEngines))
+      .action(action(ctx, (options: DoctorOptions) => runDoctorCommand(ctx, options)));
+  },
+};
+
+async function runDoctorCommand(ctx: CommandContext, options: DoctorOptions): Promise<number> {
+  const { runDoctor } = await import('../cluster/doctor/run.js');
+  const report = await runDoctor({ env: ctx.io.env, engine: selectEngine(options.provider, ctx.io.env) });
+  if (options.json) writeJson(ctx.io.stdout, report);
+  else writeHumanReport(ctx, report.items, report.durationMs);
+  return report.ok ? 0 : 1;
+}
+
+const marks: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '–' };
+
+function writeHumanReport(ctx: CommandContext, items: readonly DoctorItem[], durationMs: number): void {
+  const { color } = ctx.io;
+  const paint: Record<DoctorStatus, (text: string) => string> = { ok: color.green, warn: color.yellow, fail: color.red, skip: color.dim };
+  const width = Math.max(...items.map((item) => item.title.length));
+  for (const item of items) {
+    writeLine(ctx.io.stdout, `${paint[item.status](marks[item.status])} ${item.title.padEnd(width)}  ${item.detail}`);
+    if (item.fix) writeLine(ctx.io.stdout, `  ${' '.repeat(width)}  ${color.dim(`fix: ${item.fix}`)}`);
+  }
+  const failing = items.filter((item) => item.status === 'fail').length;
+  const warnings = items.filter((item) => item.status === 'warn').length;
+  const verdict = failing > 0 ? color.red(`${failing} missing`) : color.green('ready for the lab');
+  writeLine(ctx.io.stdout);
+  writeLine(ctx.io.stdout, `${verdict}${warnings > 0 ? `, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''} (doctor took ${(durationMs / 1000).toFixed(1)}s)`);
+}

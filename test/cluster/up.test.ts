@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { LabMarker } from '../../src/cluster/guard.js';
+import { KindCommandError } from '../../src/cluster/kind/errors.js';
+import type { ClusterProvider } from '../../src/cluster/provider.js';
+import { CommandInterruptedError } from '../../src/cluster/runner.js';
+import { runUp, type UpDeps, type UpEvent, type UpQuestion } from '../../src/cluster/up.js';
+import { LabError } from '../../src/errors.js';
+import type { KubeClient } from '../../src/kube/client.js';
+
+type CreateOutcome = 'ok' | 'hang' | Error;
+
+const client = { context: 'kind-k8s-sec-lab', server: 'https://127.0.0.1:41235', close() {} } as unknown as KubeClient;
+const midwayFailure = () =>
+  new KindCommandError('`kind create cluster --name k8s-sec-lab --config /c.yaml` failed: failed to init node with kubeadm', 'failed', {
+    fix: "kind's full output is in /logs/kind.log",
+  });
+
+/** A scripted provider and deps that record, in order, every call that changes something. */
+function harness(options: {
+  clusters?: string[];
+  creates?: CreateOutcome[];
+  available?: boolean;
+  healthy?: boolean[];
+  marker?: Partial<LabMarker>;
+  answers?: boolean[];
+  readyError?: Error;
+}) {
+  const calls: string[] = [];
+  const questions: UpQuestion[] = [];
+  const events: UpEvent[] = [];
+  let clock = 0;
+  const creates = [...(options.creates ?? ['ok'])];
+  const healthy = [...(options.healthy ?? [true])];
+  const answers = [...(options.answers ?? [])];
+  const clusters = [...(options.clusters ?? [])];
+
+  const provider: ClusterProvider = {
+    describe: () => 'kind v0.33.0 on docker',
+    isAvailable: async () =>
+      options.available === false
+        ? { available: false, error: new LabError('Docker is not running (Cannot connect to the Docker daemon)', { fix: 'sudo systemctl start docker' }) }
+        : { available: true, detail: 'kind v0.33.0 on docker 28.1.1' },
+    async create(name, { signal }) {
+      calls.push(`create ${name}`);
+      const outcome = creates.shift() ?? 'ok';
+      clock += 40_000;
+      if (outcome === 'hang') {
+        await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
+        throw new CommandInterruptedError('kind', 'Creating cluster "k8s-sec-lab" ...');
+      }
+      if (outcome instanceof Error) throw outcome;
+      clusters.push(name);
+    },
+    async delete(name) {
+      calls.push(`delete ${name}`);
+    },
+    list: async () => [...clusters],
+    kubeconfig: async () => 'apiVersion: v1\nkind: Config\n',
+  };
+
+  let interrupt: () => void = () => {};
+  const deps: UpDeps = {
+    logFile: '/logs/kind.log',
+    now: () => clock,
+    prepareProvider: async () => provider,
+    renderConfig: async () => '/cache/kind-config.yaml',
+    connect: async () => (calls.push('connect'), client),
+    checkReady: async () => (healthy.shift() ?? true ? { ready: true, detail: '3 nodes Ready' } : { ready: false, detail: '1 of 3 nodes Ready' }),
+    waitReady: async () => {
+      calls.push('wait ready');
+      clock += 10_000;
+      if (options.readyError) throw options.readyError;
+      return { ready: true, detail: '3 nodes Ready' };
+    },
+    installAddons: async () => (calls.push('install add-ons'), 'installed imds'),
+    probeNetworkPolicy: async () => (calls.push('probe'), { enforced: 'true', detail: 'a deny-all NetworkPolicy blocked a connection' }),
+    readMarker: async () =>
+      options.marker ? { labId: 'lab-1', markedBy: 'up', markedAt: '2026-01-02T03:04:05Z', networkPolicyEnforced: 'unknown', ...options.marker } : undefined,
+    markCluster: async (_client, markedBy, enforced) => {
+      calls.push(`mark ${markedBy} ${enforced}`);
+      return { labId: 'lab-1', markedBy, markedAt: '2026-01-02T03:04:05Z', networkPolicyEnforced: enforced };
+    },
+    decide: async (question) => (questions.push(question), answers.shift() ?? false),
+    interruptible: (run) => {
+      const controller = new AbortController();
+      interrupt = () => controller.abort();
+      return run(controller.signal);
+    },
+  };
+  return { deps, calls, questions, events, report: (event: UpEvent) => events.push(event), interrupt: () => interrupt() };
+}
+
+const summary = (events: UpEvent[]) => events.map((event) => `${event.step} ${event.status}`);
+
+describe('runUp', () => {
+  it('creates the cluster, waits, installs add-ons, probes, and marks LAST', async () => {
+    const h = harness({});
+    const result = await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.calls).toEqual(['create k8s-sec-lab', 'connect', 'wait ready', 'install add-ons', 'probe', 'mark up true']);
+    expect(summary(h.events)).toEqual([
+      'prerequisites start', 'prerequisites done',
+      'cluster start', 'cluster done',
+      'ready start', 'ready done',
+      'addons start', 'addons done',
+      'network-policy start', 'network-policy done',
+      'mark start', 'mark done',
+    ]);
+    expect(h.events.find((event) => event.step === 'cluster' && event.status === 'done')).toEqual({
+      step: 'cluster',
+      status: 'done',
+      elapsedMs: 40_000,
+      detail: 'created kind cluster k8s-sec-lab (kind v0.33.0 on docker)',
+    });
+    expect(h.events.find((event) => event.step === 'ready' && event.status === 'done')?.elapsedMs).toBe(10_000);
+    expect(result).toMatchObject({ cluster: 'created', networkPolicy: { enforced: 'true' }, timings: { totalMs: 50_000, createMs: 40_000 } });
+  });
+
+  it('reuses a healthy lab cluster without recreating it, keeping an earlier probe result', async () => {
+    const h = harness({ clusters: ['other', 'k8s-sec-lab'], marker: { networkPolicyEnforced: 'true' } });
+    const result = await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.calls).toEqual(['connect', 'wait ready', 'install add-ons', 'mark up true']);
+    expect(h.events).toContainEqual({
+      step: 'cluster',
+      status: 'skipped',
+      elapsedMs: 0,
+      detail: 'kind cluster k8s-sec-lab already exists and is healthy (3 nodes Ready): reusing it',
+    });
+    expect(h.events).toContainEqual({ step: 'network-policy', status: 'skipped', elapsedMs: 0, detail: 'enforced: true (probed on 2026-01-02)' });
+    expect(result.cluster).toBe('reused');
+    expect(result.timings.createMs).toBeUndefined();
+  });
+
+  it('probes a reused cluster whose enforcement is still unknown', async () => {
+    const h = harness({ clusters: ['k8s-sec-lab'], marker: { networkPolicyEnforced: 'unknown' } });
+    await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.calls).toContain('probe');
+  });
+
+  it('recreates an unhealthy cluster when the user agrees', async () => {
+    const h = harness({ clusters: ['k8s-sec-lab'], healthy: [false], answers: [true] });
+    await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.questions).toEqual([{ kind: 'unhealthy', detail: '1 of 3 nodes Ready' }]);
+    expect(h.calls.slice(0, 3)).toEqual(['connect', 'delete k8s-sec-lab', 'create k8s-sec-lab']);
+  });
+
+  it('leaves an unhealthy cluster alone when the user declines', async () => {
+    const h = harness({ clusters: ['k8s-sec-lab'], healthy: [false], answers: [false] });
+    await expect(runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report)).rejects.toMatchObject({
+      message: 'kind cluster k8s-sec-lab exists but is not healthy: 1 of 3 nodes Ready',
+      fix: 'delete it and start again with `k8s-sec-lab down --yes && k8s-sec-lab up`',
+    });
+    expect(h.calls).toEqual(['connect']);
+  });
+
+  it('offers delete-and-retry when kind fails midway, and continues after a good second attempt', async () => {
+    const h = harness({ creates: [midwayFailure(), 'ok'], answers: [true] });
+    await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.questions).toEqual([{ kind: 'create-failed', error: expect.any(KindCommandError), logFile: '/logs/kind.log' }]);
+    expect(h.calls.slice(0, 3)).toEqual(['create k8s-sec-lab', 'delete k8s-sec-lab', 'create k8s-sec-lab']);
+    expect(summary(h.events).slice(2, 6)).toEqual(['cluster start', 'cluster failed', 'cluster start', 'cluster done']);
+    expect(h.calls.at(-1)).toBe('mark up true');
+  });
+
+  it('retries only once, then stops with kind\'s reason, the log and the way to start over, unmarked', async () => {
+    const h = harness({ creates: [midwayFailure(), midwayFailure()], answers: [true, true] });
+    const error = (await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report).catch((caught: unknown) => caught)) as LabError;
+    expect(error.message).toBe('`kind create cluster --name k8s-sec-lab --config /c.yaml` failed: failed to init node with kubeadm');
+    expect(error.fix).toBe("kind's full output is in /logs/kind.log; then delete it and start again with `k8s-sec-lab down --yes && k8s-sec-lab up`");
+    expect(h.questions).toHaveLength(1);
+    expect(h.calls).toEqual(['create k8s-sec-lab', 'delete k8s-sec-lab', 'create k8s-sec-lab']);
+    expect(summary(h.events).at(-1)).toBe('cluster failed');
+  });
+
+  it('does not offer a retry for a container-engine problem that would fail again', async () => {
+    const engineDown = new KindCommandError('`kind create cluster` failed: Docker is not running', 'engine-unavailable', { fix: 'sudo systemctl start docker' });
+    const h = harness({ creates: [engineDown] });
+    await expect(runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report)).rejects.toBe(engineDown);
+    expect(h.questions).toEqual([]);
+    expect(h.events.at(-1)).toMatchObject({ step: 'cluster', status: 'failed', detail: '`kind create cluster` failed: Docker is not running' });
+  });
+
+  it('on Ctrl-C during create: kind is stopped, delete-and-retry is offered, and no marker is written', async () => {
+    const h = harness({ creates: ['hang'] });
+    const running = runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    await expect.poll(() => h.calls).toContain('create k8s-sec-lab');
+    h.interrupt();
+    await expect(running).rejects.toMatchObject({
+      message: expect.stringMatching(/^interrupted: kind create cluster was stopped and the cluster was not marked/),
+      fix: 'delete it and start again with `k8s-sec-lab down --yes && k8s-sec-lab up`',
+    });
+    expect(h.questions).toEqual([{ kind: 'interrupted', logFile: '/logs/kind.log' }]);
+    expect(h.calls).toEqual(['create k8s-sec-lab']);
+    expect(h.events.at(-1)).toMatchObject({ step: 'cluster', status: 'failed', detail: 'interrupted: kind was stopped' });
+  });
+
+  it('after Ctrl-C and a yes, deletes the half-created cluster and creates it again', async () => {
+    const h = harness({ creates: ['hang', 'ok'], answers: [true] });
+    const running = runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    await expect.poll(() => h.calls).toContain('create k8s-sec-lab');
+    h.interrupt();
+    await running;
+    expect(h.calls.slice(0, 3)).toEqual(['create k8s-sec-lab', 'delete k8s-sec-lab', 'create k8s-sec-lab']);
+    expect(h.calls.at(-1)).toBe('mark up true');
+  });
+
+  it('stops before creating anything when the container engine is unavailable', async () => {
+    const h = harness({ available: false });
+    await expect(runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report)).rejects.toMatchObject({ fix: 'sudo systemctl start docker' });
+    expect(h.calls).toEqual([]);
+    expect(summary(h.events)).toEqual(['prerequisites start', 'prerequisites failed']);
+  });
+
+  it('does not mark a cluster that never became ready', async () => {
+    const h = harness({ readyError: new LabError('the cluster was not ready after 180s: 2 of 3 nodes Ready') });
+    await expect(runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report)).rejects.toThrow('not ready after 180s');
+    expect(h.calls.some((call) => call.startsWith('mark'))).toBe(false);
+    expect(h.events.at(-1)).toMatchObject({ step: 'ready', status: 'failed' });
+  });
+
+  it('uses an existing cluster as `adopt` would: no kind, add-ons, probe, marked by adopt', async () => {
+    const h = harness({});
+    const result = await runUp(h.deps, { mode: 'existing', client }, h.report);
+    expect(h.calls).toEqual(['wait ready', 'install add-ons', 'probe', 'mark adopt true']);
+    expect(h.events.slice(0, 2)).toEqual([
+      { step: 'prerequisites', status: 'skipped', elapsedMs: 0, detail: 'not needed for an existing cluster' },
+      { step: 'cluster', status: 'skipped', elapsedMs: 0, detail: 'using context kind-k8s-sec-lab (https://127.0.0.1:41235)' },
+    ]);
+    expect(result.cluster).toBe('existing');
+  });
+});

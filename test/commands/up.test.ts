@@ -1,0 +1,142 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dockerRunning, kindOutput, kindVersionResponse } from '../cluster/helpers/fake-bin.js';
+import { labEnv, type LabEnv } from '../cluster/helpers/lab-env.js';
+import { startReleaseServer } from '../cluster/helpers/release-server.js';
+import { runCliForTest } from '../helpers/run-cli.js';
+
+const envs: LabEnv[] = [];
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const env of envs.splice(0)) await env.cleanup();
+  for (const close of closers.splice(0)) await close();
+});
+
+async function lab(programs: Parameters<typeof labEnv>[0], extra: NodeJS.ProcessEnv = {}): Promise<LabEnv> {
+  const env = await labEnv(programs, extra);
+  envs.push(env);
+  return env;
+}
+
+/** Docker runs, there is no cluster yet, and every `kind create cluster` fails in kubeadm init. */
+async function kindFailingMidway(): Promise<Parameters<typeof labEnv>[0]> {
+  return {
+    docker: { 'info --format': dockerRunning },
+    kind: {
+      version: kindVersionResponse('v0.33.0'),
+      'get clusters': { stderr: 'No kind clusters found.\n' },
+      'create cluster': { stderr: await kindOutput('create-kubeadm-failed.txt'), exitCode: 1 },
+    },
+  };
+}
+
+/** An error is one paragraph and its fix: two lines on stderr, no stack trace. */
+function expectOneParagraph(stderr: string): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[1]).toMatch(/^ {2}fix: /);
+  expect(stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('k8s-sec-lab up', () => {
+  it('stops at the prerequisites when Docker is down, with one paragraph and the fix', async () => {
+    const env = await lab({
+      docker: { 'info --format': { stderr: await kindOutput('docker-info-down.txt'), exitCode: 1 } },
+      kind: { version: kindVersionResponse('v0.33.0') },
+    });
+    const result = await runCliForTest(['up', '--yes'], { env: env.env });
+    expect(result.exitCode).toBe(2);
+    expectOneParagraph(result.stderr);
+    expect(result.stderr).toBe(
+      'error: Docker is not running (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?)\n' +
+        '  fix: start the Docker daemon with `sudo systemctl start docker` (Docker Desktop for Linux: start Docker Desktop), then check with `docker info`\n',
+    );
+    expect(result.stdout).toContain('✗ check kind and the container engine');
+    expect((await env.bin.calls('kind')).map((call) => call.args)).toEqual([['version']]);
+  });
+
+  it('without kind, --yes or a terminal: refuses with the install commands and downloads nothing', async () => {
+    const env = await lab({ docker: { 'info --format': dockerRunning } });
+    const result = await runCliForTest(['up'], { env: env.env });
+    expect(result.exitCode).toBe(2);
+    expectOneParagraph(result.stderr);
+    expect(result.stderr).toContain('error: kind is not installed (not on PATH)');
+    expect(result.stderr).toContain('fix: rerun with --yes to let the lab download kind v0.33.0, or install it: `curl -fLo ./kind');
+  });
+
+  it('with --yes, downloads kind (verified) into the lab cache and uses it', async () => {
+    const server = await startReleaseServer('good');
+    closers.push(() => server.close());
+    const env = await lab({ docker: { 'info --format': { stderr: await kindOutput('docker-info-down.txt'), exitCode: 1 } } }, { K8S_SEC_LAB_KIND_DOWNLOAD_URL: server.base });
+    const result = await runCliForTest(['up', '--yes'], { env: env.env });
+    expect(server.requests).toEqual([`/v0.33.0/${assetName()}.sha256sum`, `/v0.33.0/${assetName()}`]);
+    expect(await readFile(join(env.env.K8S_SEC_LAB_HOME!, 'cache', 'bin', 'kind-v0.33.0'))).toEqual(server.binary);
+    // It then stops at Docker, which is down.
+    expect(result.stderr).toContain('error: Docker is not running');
+  });
+
+  it('when kind fails midway and nobody can answer: stops, names kind\'s reason and log, and creates nothing more', async () => {
+    const env = await lab(await kindFailingMidway());
+    const result = await runCliForTest(['up'], { env: env.env });
+    const logFile = join(env.env.K8S_SEC_LAB_HOME!, 'logs', 'kind.log');
+    const configFile = join(env.env.K8S_SEC_LAB_HOME!, 'cache', 'kind-config.yaml');
+    expect(result.exitCode).toBe(2);
+    expectOneParagraph(result.stderr);
+    expect(result.stderr).toContain(`error: \`kind create cluster --name k8s-sec-lab --config ${configFile}\` failed: failed to create cluster: failed to init node with kubeadm`);
+    expect(result.stderr).toContain(`fix: kind's full output is in ${logFile}; then delete it and start again with \`k8s-sec-lab down --yes && k8s-sec-lab up\``);
+    expect((await env.bin.calls('kind')).map((call) => call.args.slice(0, 2))).toEqual([['version'], ['get', 'clusters'], ['create', 'cluster']]);
+    expect(await readFile(logFile, 'utf8')).toContain('failed to init node with kubeadm');
+    expect(await readFile(configFile, 'utf8')).toContain('apiServerAddress: 127.0.0.1');
+  });
+
+  it('with --yes, deletes the half-created cluster and tries once more', async () => {
+    const env = await lab(await kindFailingMidway());
+    const result = await runCliForTest(['up', '--yes'], { env: env.env });
+    expect(result.exitCode).toBe(2);
+    expect((await env.bin.calls('kind')).map((call) => call.args.slice(0, 4))).toEqual([
+      ['version'],
+      ['get', 'clusters'],
+      ['create', 'cluster', '--name', 'k8s-sec-lab'],
+      ['delete', 'cluster', '--name', 'k8s-sec-lab'],
+      ['create', 'cluster', '--name', 'k8s-sec-lab'],
+    ]);
+    expect(result.stdout.match(/✗ create the kind cluster/g)).toHaveLength(2);
+  });
+
+  it('asks before retrying when there is a terminal, and a "n" leaves things as they are', async () => {
+    const env = await lab(await kindFailingMidway());
+    const result = await runCliForTest(['up'], { env: env.env, interactive: true, answers: ['n'] });
+    expect(result.stdout).toMatch(/Creating the cluster failed \(.*failed to init node with kubeadm.*\)\. Delete what was created and try once more\? \[y\/N\] /);
+    expect((await env.bin.calls('kind')).filter((call) => call.args[0] === 'delete')).toEqual([]);
+  });
+
+  it('runs kind with the podman backend for --provider podman', async () => {
+    const env = await lab({
+      podman: { 'info --format': { stderr: 'Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`\n', exitCode: 125 } },
+      kind: { version: kindVersionResponse('v0.33.0') },
+    });
+    const result = await runCliForTest(['up', '--provider', 'podman'], { env: env.env });
+    expect(result.stderr).toContain('error: Podman is not running (Cannot connect to Podman.)');
+    expect(result.stderr).toContain('fix: start Podman\'s API service with `systemctl --user start podman.socket`');
+  });
+
+  it('--existing without --yes and without a terminal refuses before touching the cluster', async () => {
+    const env = await lab({});
+    const kubeconfig = join(env.home, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\n' +
+        'users: [{name: u, user: {token: t}}]\ncontexts: [{name: staging, context: {cluster: c, user: u}}]\ncurrent-context: staging\n',
+    );
+    const result = await runCliForTest(['up', '--existing'], { env: env.env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('error: Mark context "staging" (https://127.0.0.1:9) as a lab cluster?');
+    expect(result.stderr).toContain('fix: rerun with --yes to confirm');
+  });
+});
+
+function assetName(): string {
+  return `kind-${process.platform === 'darwin' ? 'darwin' : 'linux'}-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
+}
