@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, LabError, messageOf } from './errors.js';
 import type { CommandIO } from './commands/io.js';
 import { writeLine } from './commands/io.js';
+import { action } from './commands/context.js';
 import { commandModules } from './commands/index.js';
 import { version } from './version.js';
 
@@ -54,7 +55,24 @@ function buildProgram(io: CommandIO, outcome: { code: number }): Command {
     },
   };
   for (const module of commandModules) module.register(program, ctx);
+  // The root action opens the TUI; anything left over on the command line is a mistyped command.
+  program.allowExcessArguments(true).action(
+    action(ctx, async (options: GlobalOptions, command: Command) => {
+      const [unknown] = command.args;
+      if (unknown !== undefined) {
+        throw new LabError(`unknown command '${unknown}'`, { fix: `run k8s-sec-lab --help to see the commands (${commandNames(program).join(', ')})` });
+      }
+      // Without a terminal there is nothing to draw on: scripts get the help instead.
+      if (!io.interactive) return void program.outputHelp();
+      const { openTui } = await import('./ui/open.js');
+      await openTui(options, io);
+    }),
+  );
   return program;
+}
+
+function commandNames(program: Command): string[] {
+  return program.commands.map((command) => command.name()).filter((name) => name !== 'help');
 }
 
 /** Prints a user mistake as one line (plus the fix); anything else is a bug and says so. */

@@ -15,9 +15,6 @@ interface UpCommandOptions {
   yes?: boolean;
 }
 
-/** The node count of labs/cluster/kind.yaml (one control plane, two workers); a test keeps them in step. */
-export const labNodeCount = 3;
-
 export const upCommand: CommandModule = {
   register(program, ctx) {
     program
@@ -38,7 +35,11 @@ export const upCommand: CommandModule = {
 
 async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, command: Command): Promise<number> {
   const { io } = ctx;
-  const [{ runUp }, { kindUpDeps }] = await Promise.all([import('../cluster/up.js'), import('../cluster/kind/lab-deps.js')]);
+  const [{ runUp }, { kindUpDeps }, { labNodeCount }] = await Promise.all([
+    import('../cluster/up.js'),
+    import('../cluster/kind/lab-deps.js'),
+    import('../cluster/kind/config.js'),
+  ]);
   const deps = kindUpDeps({
     env: io.env,
     engine: selectEngine(options.provider, io.env),

@@ -7,6 +7,9 @@ import { labsDir } from '../../paths.js';
 
 export const kindConfigTemplate = join(labsDir, 'cluster', 'kind.yaml');
 
+/** The node count of labs/cluster/kind.yaml (one control plane, two workers); a test keeps them in step. */
+export const labNodeCount = 3;
+
 interface KindNode {
   extraMounts?: { hostPath?: string }[];
 }

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kindConfigTemplate, renderKindConfig } from '../../../src/cluster/kind/config.js';
-import { labNodeCount } from '../../../src/commands/up.js';
+import { kindConfigTemplate, labNodeCount, renderKindConfig } from '../../../src/cluster/kind/config.js';
 import { labsDir } from '../../../src/paths.js';
 
 interface KindConfig {
