@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import envPaths from 'env-paths';
 
 /**
  * The installed package's root (holding scenarios/ and labs/). This file is
@@ -8,3 +9,24 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot: string = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const labsDir: string = join(packageRoot, 'labs');
+
+const appPaths = () => envPaths('k8s-sec-lab', { suffix: '' });
+
+/**
+ * Where the lab keeps its own files: $K8S_SEC_LAB_HOME when set (one folder
+ * for everything, as tests and CI use it), else the platform's conventions
+ * (XDG on Linux, ~/Library on macOS, %LOCALAPPDATA% on Windows).
+ */
+export function labDataDir(env: NodeJS.ProcessEnv): string {
+  return env.K8S_SEC_LAB_HOME || appPaths().data;
+}
+
+/** Downloads (the kind binary) and derived data (the validated catalogue). */
+export function labCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.K8S_SEC_LAB_HOME ? join(env.K8S_SEC_LAB_HOME, 'cache') : appPaths().cache;
+}
+
+/** Logs of kind and the container engine. */
+export function labLogDir(env: NodeJS.ProcessEnv): string {
+  return env.K8S_SEC_LAB_HOME ? join(env.K8S_SEC_LAB_HOME, 'logs') : appPaths().log;
+}

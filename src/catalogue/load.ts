@@ -1,33 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
 import { LabError } from '../errors.js';
-import { packageRoot } from '../paths.js';
-import { lineAt } from '../util/lines.js';
-import { scenarioSchema, tracksSchema, type ScenarioSpec } from './schema.js';
+import { labCacheDir, packageRoot } from '../paths.js';
+import { version } from '../version.js';
+import type { Catalogue, Scenario } from './types.js';
 
-/** A validated scenario with its folder and texts. */
-export interface Scenario extends ScenarioSpec {
-  dir: string;
-  briefing: string;
-  debrief: string;
-}
-
-export interface Track {
-  id: string;
-  title: string;
-  description?: string;
-  scenarios: Scenario[];
-}
-
-export interface Catalogue {
-  root: string;
-  tracks: Track[];
-  /** Every scenario once, in curriculum order (track by track). */
-  scenarios: Scenario[];
-}
+export type { Catalogue, Scenario, Track } from './types.js';
 
 /** The catalogue shipped with the package: <package>/scenarios and <package>/labs. */
 export function defaultCatalogueRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,49 +15,20 @@ export function defaultCatalogueRoot(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 /**
- * Loads and validates labs/tracks.yaml and every scenarios/<id>/scenario.yaml.
- * All problems are collected and reported together, each naming the file,
- * the line and the field path, so an author fixes them in one pass.
+ * Loads the catalogue, validated. Validation (YAML parsing and the schema)
+ * costs more than the rest of a `list`, so its result is cached under the
+ * lab's cache directory, keyed by a hash of every catalogue file and the lab
+ * version: any edit by an author, or a new release, validates again.
  */
-export async function loadCatalogue(root = defaultCatalogueRoot()): Promise<Catalogue> {
-  const problems: string[] = [];
-  const scenarios = new Map<string, Scenario>();
-  const scenariosDir = join(root, 'scenarios');
-  const folders = existsSync(scenariosDir)
-    ? (await readdir(scenariosDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
-    : [];
-  for (const folder of folders) {
-    const scenario = await loadScenario(root, join(scenariosDir, folder), problems);
-    if (scenario) scenarios.set(scenario.id, scenario);
-  }
-
-  const tracksFile = join(root, 'labs', 'tracks.yaml');
-  const tracksSpec = await readValidated(root, tracksFile, tracksSchema, problems);
-  const tracks: Track[] = [];
-  const placed = new Set<string>();
-  for (const [index, track] of (tracksSpec?.tracks ?? []).entries()) {
-    const members: Scenario[] = [];
-    for (const [position, id] of track.scenarios.entries()) {
-      const scenario = scenarios.get(id);
-      if (!scenario) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: no scenario "${id}" in scenarios/`);
-      else if (placed.has(id)) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: "${id}" is already in an earlier track`);
-      else {
-        placed.add(id);
-        members.push(scenario);
-      }
-    }
-    tracks.push({ id: track.id, title: track.title, ...(track.description ? { description: track.description } : {}), scenarios: members });
-  }
-  for (const id of scenarios.keys()) {
-    if (!placed.has(id)) problems.push(`${relative(root, tracksFile)}: scenario "${id}" is in no track; add it where it belongs in the curriculum`);
-  }
-
-  if (problems.length > 0) {
-    throw new LabError(`the scenario catalogue in ${root} is invalid:\n  ${problems.join('\n  ')}`, {
-      fix: 'correct the files named above (npm run lint:scenarios checks them all)',
-    });
-  }
-  return { root, tracks, scenarios: tracks.flatMap((track) => track.scenarios) };
+export async function loadCatalogue(root = defaultCatalogueRoot(), env: NodeJS.ProcessEnv = process.env): Promise<Catalogue> {
+  const fingerprint = await catalogueFingerprint(root);
+  const cacheFile = join(labCacheDir(env), 'catalogue', `${fingerprint}.json`);
+  const cached = await readCache(cacheFile, root);
+  if (cached) return cached;
+  const { validateCatalogue } = await import('./validate.js');
+  const catalogue = await validateCatalogue(root);
+  await writeCache(cacheFile, catalogue).catch(() => undefined);
+  return catalogue;
 }
 
 export function findScenario(catalogue: Catalogue, id: string): Scenario {
@@ -88,72 +39,43 @@ export function findScenario(catalogue: Catalogue, id: string): Scenario {
   });
 }
 
-async function loadScenario(root: string, dir: string, problems: string[]): Promise<Scenario | undefined> {
-  const file = join(dir, 'scenario.yaml');
-  const spec = await readValidated(root, file, scenarioSchema, problems);
-  if (!spec) return undefined;
-  const where = relative(root, file);
-  const folder = relative(join(root, 'scenarios'), dir);
-  const before = problems.length;
-  if (spec.id !== folder) problems.push(`${where}: id: "${spec.id}" must equal its folder name "${folder}"`);
-
-  const checkIds = spec.checks.flatMap((check) => [check.id, ...(check.kind === 'any-of' ? check.checks.map((sub) => sub.id) : [])]);
-  for (const [index, id] of checkIds.entries()) {
-    if (checkIds.indexOf(id) !== index) problems.push(`${where}: checks: the id "${id}" is used twice`);
+/** Everything validation reads or checks for: the tracks file and every file (name and content) under scenarios/. */
+async function catalogueFingerprint(root: string): Promise<string> {
+  const hash = createHash('sha256').update(`k8s-sec-lab ${version}\n`);
+  const files = [join(root, 'labs', 'tracks.yaml')];
+  const scenariosDir = join(root, 'scenarios');
+  if (existsSync(scenariosDir)) {
+    const entries = await readdir(scenariosDir, { recursive: true, withFileTypes: true });
+    files.push(...entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort());
   }
-  for (const path of [spec.setup.manifests, spec.solution.manifests, 'briefing.md', 'debrief.md']) {
-    if (!existsSync(join(dir, path))) problems.push(`${where}: ${path} does not exist in ${relative(root, dir)}/`);
+  for (const file of files) {
+    hash.update(`${relative(root, file)}\n`);
+    hash.update(await readFile(file).catch(() => Buffer.from('<missing>')));
   }
-  for (const check of spec.checks.flatMap((check) => (check.kind === 'any-of' ? check.checks : [check]))) {
-    if (check.kind === 'admission-denied' && !existsSync(join(dir, check.manifest))) {
-      problems.push(`${where}: checks (${check.id}).manifest: ${check.manifest} does not exist`);
-    }
-  }
-  if (problems.length > before) return undefined;
-  const [briefing, debrief] = await Promise.all([readFile(join(dir, 'briefing.md'), 'utf8'), readFile(join(dir, 'debrief.md'), 'utf8')]);
-  return { ...spec, dir, briefing, debrief };
+  return hash.digest('hex').slice(0, 32);
 }
 
-async function readValidated<S extends z.ZodType>(root: string, file: string, schema: S, problems: string[]): Promise<z.infer<S> | undefined> {
-  const where = relative(root, file);
-  let text: string;
+/** Scenario folders are stored relative to the root, so a moved checkout still hits its cache. */
+interface CachedCatalogue {
+  tracks: { id: string; title: string; description?: string; scenarios: (Omit<Scenario, 'dir'> & { dir: string })[] }[];
+}
+
+async function readCache(file: string, root: string): Promise<Catalogue | undefined> {
   try {
-    text = await readFile(file, 'utf8');
+    const cached = JSON.parse(await readFile(file, 'utf8')) as CachedCatalogue;
+    const tracks = cached.tracks.map((track) => ({ ...track, scenarios: track.scenarios.map((scenario) => ({ ...scenario, dir: join(root, scenario.dir) })) }));
+    return { root, tracks, scenarios: tracks.flatMap((track) => track.scenarios) };
   } catch {
-    problems.push(`${where}: missing`);
     return undefined;
   }
-  const document = parseDocument(text, { prettyErrors: false });
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    problems.push(`${where}:${syntaxError.linePos?.[0].line ?? lineAt(text, syntaxError.pos[0])}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
-    return undefined;
-  }
-  const result = schema.safeParse(document.toJS());
-  if (result.success) return result.data as z.infer<S>;
-  for (const issue of result.error.issues) {
-    const line = lineOfPath(document, text, issue.path);
-    problems.push(`${where}:${line}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
-  }
-  return undefined;
 }
 
-/** `checks[2].hints.nudge` from zod's ['checks', 2, 'hints', 'nudge']. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-/** The line of the deepest node on `path` that exists, so a missing field points at its parent. */
-function lineOfPath(document: Document, text: string, path: readonly PropertyKey[]): number {
-  let node: unknown = document.contents;
-  let offset = 0;
-  for (const key of path) {
-    if (!isMap(node) && !isSeq(node)) break;
-    const next: unknown = node.get(key as string | number, true);
-    if (next === undefined) break;
-    node = next;
-    const range = (node as { range?: [number, number, number] }).range;
-    if (range) offset = range[0];
-  }
-  return lineAt(text, offset);
+async function writeCache(file: string, catalogue: Catalogue): Promise<void> {
+  const cached: CachedCatalogue = {
+    tracks: catalogue.tracks.map((track) => ({ ...track, scenarios: track.scenarios.map((scenario) => ({ ...scenario, dir: relative(catalogue.root, scenario.dir) })) })),
+  };
+  await mkdir(join(file, '..'), { recursive: true });
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, JSON.stringify(cached));
+  await rename(temp, file);
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { findScenario } from '../catalogue/load.js';
 import { ExitCode } from '../errors.js';
-import { gradeJson, gradeText } from '../render/grade.js';
 import { connectCluster } from './cluster.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
-import { catalogueFor, progressFor } from './lab.js';
+import { progressFor, scenarioFor } from './lab.js';
 
 const exitCodes = { pass: ExitCode.ok, fail: ExitCode.fail, error: ExitCode.error } as const;
 
@@ -19,7 +17,7 @@ export const checkCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (id: string, options: { json?: boolean }, command: Command) => {
-          const scenario = findScenario(await catalogueFor(ctx.io), id);
+          const scenario = await scenarioFor(ctx.io, id);
           const store = await progressFor(ctx.io);
           const client = await connectCluster(command, ctx.io);
           try {
@@ -28,6 +26,7 @@ export const checkCommand: CommandModule = {
             const report = await gradeScenario(scenario, client, scenarioProgress(await store.load(), id).hintsRevealed);
             const { recordCheck } = await import('../progress/record.js');
             await recordCheck(store, report);
+            const { gradeJson, gradeText } = await import('../render/grade.js');
             if (options.json) writeJson(ctx.io.stdout, gradeJson(report));
             else writeLine(ctx.io.stdout, gradeText(report, ctx.io.color));
             return exitCodes[report.status];

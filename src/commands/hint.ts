@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { findScenario } from '../catalogue/load.js';
-import { hintRungs } from '../grading/types.js';
 import { connectCluster } from './cluster.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
-import { catalogueFor, progressFor } from './lab.js';
+import { progressFor, scenarioFor } from './lab.js';
 
 /** `hint <id>`: grade, then reveal the next rung (nudge, concept, exact command) for the first check not passing. */
 export const hintCommand: CommandModule = {
@@ -16,14 +14,15 @@ export const hintCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (id: string, options: { json?: boolean }, command: Command) => {
-          const scenario = findScenario(await catalogueFor(ctx.io), id);
+          const scenario = await scenarioFor(ctx.io, id);
           const store = await progressFor(ctx.io);
           const client = await connectCluster(command, ctx.io);
           try {
-            const [{ gradeScenario }, { scenarioProgress }, { recordHint }] = await Promise.all([
+            const [{ gradeScenario }, { scenarioProgress }, { recordHint }, { hintRungs }] = await Promise.all([
               import('../grading/grade.js'),
               import('../progress/store.js'),
               import('../progress/record.js'),
+              import('../grading/types.js'),
             ]);
             const report = await gradeScenario(scenario, client, scenarioProgress(await store.load(), id).hintsRevealed);
             const target = report.checks.find((check) => check.status === 'fail') ?? report.checks.find((check) => check.status === 'error');

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { catalogueJson, catalogueText } from '../render/catalogue.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
 import { catalogueFor, progressFor } from './lab.js';
@@ -15,6 +14,7 @@ export const listCommand: CommandModule = {
         action(ctx, async (options: { json?: boolean }) => {
           const [catalogue, store] = await Promise.all([catalogueFor(ctx.io), progressFor(ctx.io)]);
           const progress = await store.load();
+          const { catalogueJson, catalogueText } = await import('../render/catalogue.js');
           if (options.json) writeJson(ctx.io.stdout, catalogueJson(catalogue, progress));
           else writeLine(ctx.io.stdout, catalogueText(catalogue, progress, ctx.io.color));
         }),

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { findScenario } from '../catalogue/load.js';
-import { scenarioJson } from '../render/catalogue.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
-import { catalogueFor } from './lab.js';
+import { scenarioFor } from './lab.js';
 
 /** `show <id>`: the briefing, objectives and facts of one scenario. Needs no cluster. */
 export const showCommand: CommandModule = {
@@ -15,8 +13,9 @@ export const showCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (id: string, options: { json?: boolean }) => {
-          const scenario = findScenario(await catalogueFor(ctx.io), id);
+          const scenario = await scenarioFor(ctx.io, id);
           if (options.json) {
+            const { scenarioJson } = await import('../render/catalogue.js');
             writeJson(ctx.io.stdout, scenarioJson(scenario));
             return;
           }

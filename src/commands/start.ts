@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { findScenario } from '../catalogue/load.js';
 import { connectCluster, confirm } from './cluster.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeLine } from './io.js';
-import { catalogueFor, progressFor, stepLogger } from './lab.js';
+import { progressFor, scenarioFor, stepLogger } from './lab.js';
 
 /** `start <id>`: deploy the vulnerable setup into the lab cluster. */
 export const startCommand: CommandModule = {
@@ -15,7 +14,7 @@ export const startCommand: CommandModule = {
       .option('-y, --yes', 'do not ask for confirmation on a cluster the lab adopted')
       .action(
         action(ctx, async (id: string, options: { yes?: boolean }, command: Command) => {
-          const scenario = findScenario(await catalogueFor(ctx.io), id);
+          const scenario = await scenarioFor(ctx.io, id);
           const client = await connectCluster(command, ctx.io);
           try {
             const { requireLabCluster } = await import('../cluster/guard.js');

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { progressState } from '../progress/record.js';
-import { stateMark } from '../render/catalogue.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
 import { catalogueFor, progressFor } from './lab.js';
@@ -16,6 +14,7 @@ export const statusCommand: CommandModule = {
         action(ctx, async (options: { json?: boolean }) => {
           const [catalogue, store] = await Promise.all([catalogueFor(ctx.io), progressFor(ctx.io)]);
           const progress = await store.load();
+          const [{ progressState }, { stateMark }] = await Promise.all([import('../progress/record.js'), import('../render/catalogue.js')]);
           const rows = catalogue.scenarios.map((scenario) => {
             const record = progress.scenarios[scenario.id];
             return {

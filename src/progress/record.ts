@@ -36,7 +36,8 @@ export async function recordHint(store: ProgressStore, id: string, checkId: stri
 }
 
 export function solvedBySolution(scenario: ScenarioProgress): boolean {
-  return scenario.solutionAppliedAt !== undefined && (scenario.startedAt === undefined || scenario.solutionAppliedAt > scenario.startedAt);
+  // At or after: a solve in the same millisecond as its start still came after it.
+  return scenario.solutionAppliedAt !== undefined && (scenario.startedAt === undefined || scenario.solutionAppliedAt >= scenario.startedAt);
 }
 
 /** One word for lists: done (own fix), solved (with the solution), started, or new. */

@@ -1,37 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import envPaths from 'env-paths';
-import { z } from 'zod';
 import { LabError } from '../errors.js';
+import { labDataDir } from '../paths.js';
 
-const resultStatus = z.enum(['pass', 'fail', 'error']);
-
-const scenarioProgressSchema = z.object({
+export interface ScenarioProgress {
   /** The latest `start` or `reset`: the learner's current attempt began here. */
-  startedAt: z.string().optional(),
+  startedAt?: string;
   /** First pass by the learner's own fix. Never set by `solve`. */
-  completedAt: z.string().optional(),
+  completedAt?: string;
   /** The latest `solve`; a pass after it (and before the next start) is not a completion. */
-  solutionAppliedAt: z.string().optional(),
-  attempts: z.number().int().nonnegative().default(0),
+  solutionAppliedAt?: string;
+  attempts: number;
   /** Hint rungs revealed so far, per check id (1 = nudge, 2 = concept, 3 = command). */
-  hintsRevealed: z.record(z.string(), z.number().int().min(1).max(3)).default({}),
-  lastResult: z.object({ at: z.string(), status: resultStatus }).optional(),
-});
+  hintsRevealed: Record<string, number>;
+  lastResult?: { at: string; status: 'pass' | 'fail' | 'error' };
+}
 
-const progressSchema = z.object({
-  version: z.literal(1),
-  scenarios: z.record(z.string(), scenarioProgressSchema).default({}),
-});
+export interface Progress {
+  version: 1;
+  scenarios: Record<string, ScenarioProgress>;
+}
 
-export type ScenarioProgress = z.infer<typeof scenarioProgressSchema>;
-export type Progress = z.infer<typeof progressSchema>;
-
-/** Where progress lives: $K8S_SEC_LAB_HOME, else the platform's data directory (XDG on Linux). */
+/** Where progress lives: the lab's data directory. */
 export function progressPath(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.K8S_SEC_LAB_HOME || envPaths('k8s-sec-lab', { suffix: '' }).data;
-  return join(home, 'progress.json');
+  return join(labDataDir(env), 'progress.json');
 }
 
 export function emptyProgress(): Progress {
@@ -73,8 +66,7 @@ export class ProgressStore {
         fix: 'upgrade k8s-sec-lab (npx k8s-sec-lab@latest), or set K8S_SEC_LAB_HOME to another directory',
       });
     }
-    const parsed = progressSchema.safeParse(json);
-    return parsed.success ? parsed.data : this.setAside('its content does not match the progress format');
+    return isProgress(json) ? json : this.setAside('its content does not match the progress format');
   }
 
   /** Loads, applies `change`, saves atomically, and returns the saved progress. */
@@ -107,4 +99,26 @@ export class ProgressStore {
     this.warn(`progress file ${this.path} was unreadable (${why}); moved it to ${backup} and started afresh`);
     return emptyProgress();
   }
+}
+
+/*
+ * The progress file is the lab's own small format, checked by hand: a schema
+ * library here would add ~70 ms (and 225 modules) to every `list` and `status`.
+ */
+function isProgress(value: unknown): value is Progress {
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.scenarios)) return false;
+  return Object.values(value.scenarios).every(isScenarioProgress);
+}
+
+function isScenarioProgress(value: unknown): value is ScenarioProgress {
+  if (!isRecord(value)) return false;
+  const timestamps = [value.startedAt, value.completedAt, value.solutionAppliedAt].every((at) => at === undefined || typeof at === 'string');
+  const attempts = Number.isInteger(value.attempts) && (value.attempts as number) >= 0;
+  const hints = isRecord(value.hintsRevealed) && Object.values(value.hintsRevealed).every((rungs) => Number.isInteger(rungs) && (rungs as number) >= 1 && (rungs as number) <= 3);
+  const last = value.lastResult === undefined || (isRecord(value.lastResult) && typeof value.lastResult.at === 'string' && ['pass', 'fail', 'error'].includes(value.lastResult.status as string));
+  return timestamps && attempts && hints && last;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

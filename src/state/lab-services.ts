@@ -50,7 +50,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
   };
 
   return {
-    loadCatalogue: () => loadCatalogue(defaultCatalogueRoot(options.env)),
+    loadCatalogue: () => loadCatalogue(defaultCatalogueRoot(options.env), options.env),
     loadProgress: () => progressStore.load(),
 
     async clusterStatus(): Promise<ClusterStatus> {

@@ -11,7 +11,7 @@ import { HelpOverlay } from './components/HelpOverlay.js';
 import { StatusBar } from './components/StatusBar.js';
 import { minimumSize, TooSmall } from './components/TooSmall.js';
 import { useScenarioWatch, watchedScenarioId } from './hooks/use-scenario-watch.js';
-import { handleKey } from './input.js';
+import { handleInput } from './input.js';
 import { bindings } from './keys.js';
 import { Doctor } from './screens/Doctor.js';
 import { Home } from './screens/Home.js';
@@ -24,7 +24,7 @@ const titles = { home: 'scenario list', scenario: 'scenario', provision: 'cluste
 export function App({ store, services, color }: { store: LabStore; services: LabServices; color: boolean }) {
   const state = useStore(store);
   const { exit } = useApp();
-  useInput((input, key) => handleKey(store, input, key));
+  useInput((input, key) => handleInput(store, input, key));
   useScenarioWatch(store, services, watchedScenarioId(state));
   useEffect(() => {
     if (state.quitRequested || state.shellRequested) exit();

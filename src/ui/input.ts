@@ -3,6 +3,18 @@ import type { LabStore } from '../state/store.js';
 import { openScenarioOf } from '../state/store.js';
 
 /**
+ * Keys typed faster than ink reads them (or pasted) arrive as one string, such
+ * as "k\r": handle them one character at a time, a carriage return as Enter.
+ */
+export function handleInput(store: LabStore, input: string, key: Key): void {
+  if (input.length <= 1 || key.ctrl || key.meta || key.escape) return handleKey(store, input, key);
+  for (const character of input) {
+    const isReturn = character === '\r' || character === '\n';
+    handleKey(store, isReturn ? '' : character, { ...key, return: isReturn });
+  }
+}
+
+/**
  * Maps a key press to a store action for the current screen. Pure routing: no
  * rendering, so every binding is testable on a store.
  */

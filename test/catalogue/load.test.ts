@@ -1,8 +1,9 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findScenario, formatPath, loadCatalogue } from '../../src/catalogue/load.js';
+import { findScenario, loadCatalogue } from '../../src/catalogue/load.js';
+import { formatPath } from '../../src/catalogue/validate.js';
 import { LabError } from '../../src/errors.js';
 import { fixtureCatalogue } from '../helpers/fixtures.js';
 
@@ -59,6 +60,18 @@ describe('loadCatalogue', () => {
     const root = await copyOfFixtures();
     await editScenario(root, 'always-pass', (text) => text.replace('minutes: 1', 'minutes: [1'));
     expect(await problemsOf(root)).toMatch(/always-pass\/scenario\.yaml:\d+: invalid YAML/);
+  });
+
+  it('serves a validated catalogue from its cache, and validates again after any edit', async () => {
+    const root = await copyOfFixtures();
+    const env = { K8S_SEC_LAB_HOME: await mkdtemp(join(tmpdir(), 'home-')) };
+    const first = await loadCatalogue(root, env);
+    const cacheDir = join(env.K8S_SEC_LAB_HOME, 'cache', 'catalogue');
+    expect(await readdir(cacheDir)).toHaveLength(1);
+    expect(await loadCatalogue(root, env)).toEqual(first);
+
+    await editScenario(root, 'always-pass', (text) => text.replace('minutes: 1', 'minutes: -1'));
+    await expect(loadCatalogue(root, env)).rejects.toThrow(/always-pass\/scenario\.yaml:\d+: minutes: /);
   });
 
   it('suggests the known ids for an unknown scenario', async () => {

@@ -67,3 +67,17 @@ describe('progress records', () => {
     expect(rungs).toEqual([1, 2, 3, 3]);
   });
 });
+
+describe('the progress format check', () => {
+  it.each([
+    ['an unknown result status', { attempts: 1, hintsRevealed: {}, lastResult: { at: 'x', status: 'maybe' } }],
+    ['a fourth hint rung', { attempts: 1, hintsRevealed: { a: 4 } }],
+    ['negative attempts', { attempts: -1, hintsRevealed: {} }],
+    ['a numeric timestamp', { attempts: 1, hintsRevealed: {}, startedAt: 5 }],
+  ])('sets aside a file with %s', async (_what, scenario) => {
+    const { store, warnings } = await newStore();
+    await writeFile(store.path, JSON.stringify({ version: 1, scenarios: { demo: scenario } }));
+    expect((await store.load()).scenarios).toEqual({});
+    expect(warnings[0]).toContain('does not match the progress format');
+  });
+});

@@ -22,6 +22,12 @@ describe('home screen', () => {
     expect(app.frame()).toMatch(/▸ {3}always-pass/);
   });
 
+  it('handles keys that arrive together, such as a fast "j" then Enter', async () => {
+    app = await renderApp();
+    await app.press(`j${keys.enter}`);
+    expect(app.store.getState()).toMatchObject({ screen: 'scenario', openId: 'always-pass' });
+  });
+
   it('filters as you type and clears with esc', async () => {
     app = await renderApp();
     await app.press('/', 'm', 'i', 's', 's');

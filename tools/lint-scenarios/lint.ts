@@ -1,5 +1,5 @@
 import { lintScenarioStatically } from '../../src/catalogue/lint.js';
-import { loadCatalogue } from '../../src/catalogue/load.js';
+import { validateCatalogue } from '../../src/catalogue/validate.js';
 import { markCluster } from '../../src/cluster/guard.js';
 import { messageOf } from '../../src/errors.js';
 import type { KubeClient } from '../../src/kube/client.js';
@@ -16,7 +16,7 @@ export interface LintReport {
  * cluster (pass the test control plane, never a cluster you care about).
  */
 export async function lintCatalogue(root: string, client: KubeClient, log: (line: string) => void): Promise<LintReport> {
-  const catalogue = await loadCatalogue(root);
+  const catalogue = await validateCatalogue(root);
   await markCluster(client, 'adopt');
   const scenarios: LintReport['scenarios'] = [];
   for (const scenario of catalogue.scenarios) {

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { LabError } from '../errors.js';
+import { lineAt } from '../util/lines.js';
+import { scenarioSchema, tracksSchema } from './schema.js';
+import type { Catalogue, Scenario, Track } from './types.js';
+
+/**
+ * Reads and validates labs/tracks.yaml and every scenarios/<id>/scenario.yaml.
+ * All problems are collected and reported together, each naming the file,
+ * the line and the field path, so an author fixes them in one pass.
+ */
+export async function validateCatalogue(root: string): Promise<Catalogue> {
+  const problems: string[] = [];
+  const scenarios = new Map<string, Scenario>();
+  const scenariosDir = join(root, 'scenarios');
+  const folders = existsSync(scenariosDir)
+    ? (await readdir(scenariosDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+    : [];
+  for (const folder of folders) {
+    const scenario = await loadScenario(root, join(scenariosDir, folder), problems);
+    if (scenario) scenarios.set(scenario.id, scenario);
+  }
+
+  const tracksFile = join(root, 'labs', 'tracks.yaml');
+  const tracksSpec = await readValidated(root, tracksFile, tracksSchema, problems);
+  const tracks: Track[] = [];
+  const placed = new Set<string>();
+  for (const [index, track] of (tracksSpec?.tracks ?? []).entries()) {
+    const members: Scenario[] = [];
+    for (const [position, id] of track.scenarios.entries()) {
+      const scenario = scenarios.get(id);
+      if (!scenario) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: no scenario "${id}" in scenarios/`);
+      else if (placed.has(id)) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: "${id}" is already in an earlier track`);
+      else {
+        placed.add(id);
+        members.push(scenario);
+      }
+    }
+    tracks.push({ id: track.id, title: track.title, ...(track.description ? { description: track.description } : {}), scenarios: members });
+  }
+  for (const id of scenarios.keys()) {
+    if (!placed.has(id)) problems.push(`${relative(root, tracksFile)}: scenario "${id}" is in no track; add it where it belongs in the curriculum`);
+  }
+
+  if (problems.length > 0) {
+    throw new LabError(`the scenario catalogue in ${root} is invalid:\n  ${problems.join('\n  ')}`, {
+      fix: 'correct the files named above (npm run lint:scenarios checks them all)',
+    });
+  }
+  return { root, tracks, scenarios: tracks.flatMap((track) => track.scenarios) };
+}
+
+async function loadScenario(root: string, dir: string, problems: string[]): Promise<Scenario | undefined> {
+  const file = join(dir, 'scenario.yaml');
+  const spec = await readValidated(root, file, scenarioSchema, problems);
+  if (!spec) return undefined;
+  const where = relative(root, file);
+  const folder = relative(join(root, 'scenarios'), dir);
+  const before = problems.length;
+  if (spec.id !== folder) problems.push(`${where}: id: "${spec.id}" must equal its folder name "${folder}"`);
+
+  const checkIds = spec.checks.flatMap((check) => [check.id, ...(check.kind === 'any-of' ? check.checks.map((sub) => sub.id) : [])]);
+  for (const [index, id] of checkIds.entries()) {
+    if (checkIds.indexOf(id) !== index) problems.push(`${where}: checks: the id "${id}" is used twice`);
+  }
+  for (const path of [spec.setup.manifests, spec.solution.manifests, 'briefing.md', 'debrief.md']) {
+    if (!existsSync(join(dir, path))) problems.push(`${where}: ${path} does not exist in ${relative(root, dir)}/`);
+  }
+  for (const check of spec.checks.flatMap((check) => (check.kind === 'any-of' ? check.checks : [check]))) {
+    if (check.kind === 'admission-denied' && !existsSync(join(dir, check.manifest))) {
+      problems.push(`${where}: checks (${check.id}).manifest: ${check.manifest} does not exist`);
+    }
+  }
+  if (problems.length > before) return undefined;
+  const [briefing, debrief] = await Promise.all([readFile(join(dir, 'briefing.md'), 'utf8'), readFile(join(dir, 'debrief.md'), 'utf8')]);
+  return { ...spec, dir, briefing, debrief };
+}
+
+async function readValidated<S extends z.ZodType>(root: string, file: string, schema: S, problems: string[]): Promise<z.infer<S> | undefined> {
+  const where = relative(root, file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    problems.push(`${where}: missing`);
+    return undefined;
+  }
+  const document = parseDocument(text, { prettyErrors: false });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    problems.push(`${where}:${syntaxError.linePos?.[0].line ?? lineAt(text, syntaxError.pos[0])}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+    return undefined;
+  }
+  const result = schema.safeParse(document.toJS());
+  if (result.success) return result.data as z.infer<S>;
+  for (const issue of result.error.issues) {
+    const line = lineOfPath(document, text, issue.path);
+    problems.push(`${where}:${line}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  }
+  return undefined;
+}
+
+/** `checks[2].hints.nudge` from zod's ['checks', 2, 'hints', 'nudge']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+/** The line of the deepest node on `path` that exists, so a missing field points at its parent. */
+function lineOfPath(document: Document, text: string, path: readonly PropertyKey[]): number {
+  let node: unknown = document.contents;
+  let offset = 0;
+  for (const key of path) {
+    if (!isMap(node) && !isSeq(node)) break;
+    const next: unknown = node.get(key as string | number, true);
+    if (next === undefined) break;
+    node = next;
+    const range = (node as { range?: [number, number, number] }).range;
+    if (range) offset = range[0];
+  }
+  return lineAt(text, offset);
+}
