@@ -37,7 +37,7 @@ export function formatRows(rows: readonly BenchRow[]): string {
     `${row.ms.toFixed(1)} ms`,
     `${row.baselineName} ${row.baselineMs.toFixed(1)} ms`,
     `${(row.ms / row.baselineMs).toFixed(2)}x`,
-    row.goalMs === undefined ? '-' : `${row.ms <= row.goalMs ? 'met' : 'MISSED'} (<= ${row.goalMs} ms)`,
+    row.goalMs === undefined ? '-' : `${row.ms <= row.goalMs ? 'met' : 'MISSED'} (<= ${row.goalMs.toFixed(0)} ms)`,
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column]!.length)));
   return [header, ...lines].map((line) => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n');

@@ -12,3 +12,7 @@ export const fieldManager = 'k8s-sec-lab';
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 export const managedByValue = 'k8s-sec-lab';
 export const scenarioLabel = 'k8s-sec-lab.io/scenario';
+
+/** The container engines kind can run nodes on (its docker and podman providers). */
+export const containerEngines = ['docker', 'podman'] as const;
+export type ContainerEngine = (typeof containerEngines)[number];

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { markCluster, readMarker } from '../cluster/guard.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { confirm, connectCluster } from './cluster.js';
 import { writeLine } from './io.js';
@@ -26,6 +25,7 @@ export const adoptCommand: CommandModule = {
 async function runAdopt(ctx: CommandContext, options: AdoptOptions, command: Command): Promise<number> {
   const client = await connectCluster(command, ctx.io);
   try {
+    const { markCluster, readMarker } = await import('../cluster/guard.js');
     const existing = await readMarker(client);
     if (existing) {
       writeLine(ctx.io.stdout, `context ${client.context} (${client.server}) is already a lab cluster (marked by \`${existing.markedBy}\` at ${existing.markedAt})`);

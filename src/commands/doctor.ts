@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { DoctorItem, DoctorStatus } from '../cluster/doctor/items.js';
-import { containerEngines, selectEngine, type ContainerEngine } from '../cluster/kind/engine.js';
+import { containerEngines, type ContainerEngine } from '../cluster/names.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeJson, writeLine } from './io.js';
 
@@ -26,7 +26,7 @@ export const doctorCommand: CommandModule = {
 };
 
 async function runDoctorCommand(ctx: CommandContext, options: DoctorOptions): Promise<number> {
-  const { runDoctor } = await import('../cluster/doctor/run.js');
+  const [{ runDoctor }, { selectEngine }] = await Promise.all([import('../cluster/doctor/run.js'), import('../cluster/kind/engine.js')]);
   const report = await runDoctor({ env: ctx.io.env, engine: selectEngine(options.provider, ctx.io.env) });
   if (options.json) writeJson(ctx.io.stdout, report);
   else writeHumanReport(ctx, report.items, report.durationMs);

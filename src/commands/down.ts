@@ -1,10 +1,5 @@
 import { Option } from 'commander';
-import { containerEngines, selectEngine, type ContainerEngine } from '../cluster/kind/engine.js';
-import { kindInstallHint } from '../cluster/kind/install-hint.js';
-import { locateKind } from '../cluster/kind/locate.js';
-import { KindProvider } from '../cluster/kind/provider.js';
-import { labClusterName, labContextName } from '../cluster/names.js';
-import { execaRunner } from '../cluster/runner.js';
+import { containerEngines, labClusterName, labContextName, type ContainerEngine } from '../cluster/names.js';
 import { LabError } from '../errors.js';
 import { confirm } from './cluster.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
@@ -32,6 +27,13 @@ export const downCommand: CommandModule = {
 
 async function runDown(ctx: CommandContext, options: DownOptions): Promise<number> {
   const { env } = ctx.io;
+  const [{ selectEngine }, { kindInstallHint }, { locateKind }, { KindProvider }, { execaRunner }] = await Promise.all([
+    import('../cluster/kind/engine.js'),
+    import('../cluster/kind/install-hint.js'),
+    import('../cluster/kind/locate.js'),
+    import('../cluster/kind/provider.js'),
+    import('../cluster/runner.js'),
+  ]);
   const lookup = await locateKind(execaRunner, env, process.platform);
   if (lookup.status === 'missing') {
     throw new LabError('kind is not installed, so the lab cannot look for its cluster', {

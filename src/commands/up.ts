@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
-import { containerEngines, selectEngine, type ContainerEngine } from '../cluster/kind/engine.js';
-import { labClusterName } from '../cluster/names.js';
-import { upStepTitles, type UpEvent, type UpOptions, type UpQuestion, type UpResult } from '../cluster/up.js';
+import { containerEngines, labClusterName, type ContainerEngine } from '../cluster/names.js';
+import type { UpEvent, UpOptions, UpQuestion, UpResult } from '../cluster/up.js';
 import { messageOf } from '../errors.js';
 import { adoptQuestion } from './adopt.js';
 import { confirm, connectCluster } from './cluster.js';
@@ -35,10 +34,11 @@ export const upCommand: CommandModule = {
 
 async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, command: Command): Promise<number> {
   const { io } = ctx;
-  const [{ runUp }, { kindUpDeps }, { labNodeCount }] = await Promise.all([
+  const [{ runUp, upStepTitles }, { kindUpDeps }, { labNodeCount }, { selectEngine }] = await Promise.all([
     import('../cluster/up.js'),
     import('../cluster/kind/lab-deps.js'),
     import('../cluster/kind/config.js'),
+    import('../cluster/kind/engine.js'),
   ]);
   const deps = kindUpDeps({
     env: io.env,
@@ -52,7 +52,7 @@ async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, comm
     await confirm(io, `${adoptQuestion(client.context, client.server)}, after installing the lab add-ons`, options);
     upOptions = { mode: 'existing', client };
   }
-  const result = await runUp(deps, upOptions, (event) => writeEvent(io, event));
+  const result = await runUp(deps, upOptions, eventWriter(io, upStepTitles));
   try {
     writeLine(io.stdout);
     writeLine(io.stdout, io.color.green(summary(result)));
@@ -81,16 +81,17 @@ function questionText(question: UpQuestion): string {
   }
 }
 
-const titleWidth = Math.max(...Object.values(upStepTitles).map((title) => title.length));
-
-/** One line per event: a start line, then the outcome with the step's elapsed time. */
-function writeEvent(io: CommandIO, event: UpEvent): void {
+/** Writes one line per event: a start line, then the outcome with the step's elapsed time. */
+function eventWriter(io: CommandIO, titles: Record<UpEvent['step'], string>): (event: UpEvent) => void {
+  const titleWidth = Math.max(...Object.values(titles).map((title) => title.length));
   const { color } = io;
   const marks = { start: color.dim('…'), done: color.green('✓'), skipped: color.dim('–'), failed: color.red('✗') };
-  const time = event.status === 'done' || event.status === 'failed' ? color.dim(`(${seconds(event.elapsedMs)})`) : '';
-  const detail = event.status === 'start' ? color.dim(event.detail ?? '') : (event.detail ?? '');
-  const line = [marks[event.status], upStepTitles[event.step].padEnd(titleWidth), time, detail].filter(Boolean).join(' ');
-  writeLine(io.stdout, line.trimEnd());
+  return (event) => {
+    const time = event.status === 'done' || event.status === 'failed' ? color.dim(`(${seconds(event.elapsedMs)})`) : '';
+    const detail = event.status === 'start' ? color.dim(event.detail ?? '') : (event.detail ?? '');
+    const line = [marks[event.status], titles[event.step].padEnd(titleWidth), time, detail].filter(Boolean).join(' ');
+    writeLine(io.stdout, line.trimEnd());
+  };
 }
 
 /** The closing line; after a fresh create it splits kind's own time from the lab's overhead. */
