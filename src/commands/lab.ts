@@ -1,5 +1,8 @@
+import type { Command } from 'commander';
 import type { Catalogue, Scenario } from '../catalogue/load.js';
+import type { KubeClient } from '../kube/client.js';
 import type { ProgressStore } from '../progress/store.js';
+import { connectCluster, confirm } from './cluster.js';
 import type { CommandIO } from './io.js';
 import { writeLine } from './io.js';
 
@@ -23,4 +26,40 @@ export async function progressFor(io: CommandIO): Promise<ProgressStore> {
 /** Progress lines go to stderr so stdout stays clean for --json and pipes. */
 export function stepLogger(io: CommandIO): (line: string) => void {
   return (line) => writeLine(io.stderr, io.color.dim(`  ${line}`));
+}
+
+/** A subcommand that takes a scenario id, as start/check/hint/reset/solve do. */
+export function scenarioSubcommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).argument('<id>', 'scenario id (see `list`)');
+}
+
+/** Runs `work` with the scenario and a client for the selected cluster, closing the client after. */
+export async function withScenario<T>(io: CommandIO, command: Command, id: string, work: (scenario: Scenario, client: KubeClient) => Promise<T>): Promise<T> {
+  const scenario = await scenarioFor(io, id);
+  const client = await connectCluster(command, io);
+  try {
+    return await work(scenario, client);
+  } finally {
+    client.close();
+  }
+}
+
+/** The context guard, then a confirmation naming what is about to change: every write starts here. */
+export async function guardAndConfirm(io: CommandIO, client: KubeClient, question: string | undefined, options: { yes?: boolean }): Promise<void> {
+  const { requireLabCluster } = await import('../cluster/guard.js');
+  await requireLabCluster(client);
+  if (question) await confirm(io, question, options);
+}
+
+/** Grades a scenario with the learner's revealed hints and records the attempt (check and hint both do). */
+export async function gradeAndRecord(io: CommandIO, scenario: Scenario, client: KubeClient) {
+  const [{ gradeScenario }, { scenarioProgress }, { recordCheck }] = await Promise.all([
+    import('../grading/grade.js'),
+    import('../progress/store.js'),
+    import('../progress/record.js'),
+  ]);
+  const store = await progressFor(io);
+  const report = await gradeScenario(scenario, client, scenarioProgress(await store.load(), scenario.id).hintsRevealed);
+  await recordCheck(store, report);
+  return { report, store };
 }

@@ -1,37 +1,31 @@
 import type { Command } from 'commander';
-import { connectCluster, confirm } from './cluster.js';
 import { action, type CommandContext, type CommandModule } from './context.js';
 import { writeLine } from './io.js';
-import { progressFor, scenarioFor, stepLogger } from './lab.js';
+import { guardAndConfirm, progressFor, scenarioSubcommand, stepLogger, withScenario } from './lab.js';
 
 /** `start <id>`: deploy the vulnerable setup into the lab cluster. */
 export const startCommand: CommandModule = {
   register(program: Command, ctx: CommandContext) {
-    program
-      .command('start')
-      .description('deploy the deliberately vulnerable setup of a scenario (idempotent)')
-      .argument('<id>', 'scenario id (see `list`)')
+    scenarioSubcommand(program, 'start', 'deploy the deliberately vulnerable setup of a scenario (idempotent)')
       .option('-y, --yes', 'do not ask for confirmation on a cluster the lab adopted')
       .action(
-        action(ctx, async (id: string, options: { yes?: boolean }, command: Command) => {
-          const scenario = await scenarioFor(ctx.io, id);
-          const client = await connectCluster(command, ctx.io);
-          try {
-            const { requireLabCluster } = await import('../cluster/guard.js');
-            const marker = await requireLabCluster(client);
-            if (marker.markedBy === 'adopt') {
-              await confirm(ctx.io, `Deploy deliberately vulnerable workloads for "${scenario.id}" to context ${client.context} (${client.server})?`, options);
-            }
-            const { startScenario } = await import('../lifecycle/scenario.js');
+        action(ctx, (id: string, options: { yes?: boolean }, command: Command) =>
+          withScenario(ctx.io, command, id, async (scenario, client) => {
+            const { readMarker } = await import('../cluster/guard.js');
+            // The lab's own cluster needs no question; a cluster the learner adopted gets one.
+            const adopted = (await readMarker(client))?.markedBy === 'adopt';
+            const question = adopted ? `Deploy deliberately vulnerable workloads for "${scenario.id}" to context ${client.context} (${client.server})?` : undefined;
+            await guardAndConfirm(ctx.io, client, question, options);
+            const [{ startScenario }, { recordStart }] = await Promise.all([import('../lifecycle/scenario.js'), import('../progress/record.js')]);
             writeLine(ctx.io.stderr, `starting ${scenario.id} on ${client.context}`);
             await startScenario(scenario, client, stepLogger(ctx.io));
-            const { recordStart } = await import('../progress/record.js');
             await recordStart(await progressFor(ctx.io), scenario.id);
-            writeLine(ctx.io.stdout, `${scenario.id} is running in namespace ${scenario.namespaces.join(', ')}. Read the briefing (k8s-sec-lab show ${scenario.id}), attack, fix, then: k8s-sec-lab check ${scenario.id}`);
-          } finally {
-            client.close();
-          }
-        }),
+            writeLine(
+              ctx.io.stdout,
+              `${scenario.id} is running in namespace ${scenario.namespaces.join(', ')}. Read the briefing (k8s-sec-lab show ${scenario.id}), attack, fix, then: k8s-sec-lab check ${scenario.id}`,
+            );
+          }),
+        ),
       );
   },
 };

@@ -18,12 +18,7 @@ export function catalogueJson(catalogue: Catalogue, progress: Progress) {
     tracks: catalogue.tracks.map((track) => ({ id: track.id, title: track.title, scenarios: track.scenarios.map((s) => s.id) })),
     scenarios: catalogue.tracks.flatMap((track) =>
       track.scenarios.map((scenario) => ({
-        id: scenario.id,
-        title: scenario.title,
-        summary: scenario.summary,
-        difficulty: scenario.difficulty,
-        minutes: scenario.minutes,
-        tags: scenario.tags,
+        ...scenarioFacts(scenario),
         track: track.id,
         progress: progressState(progress.scenarios[scenario.id]),
       })),
@@ -50,16 +45,16 @@ export function catalogueText(catalogue: Catalogue, progress: Progress, color: C
 /** `show` as JSON: everything a front end needs to present the scenario. */
 export function scenarioJson(scenario: Scenario) {
   return {
-    id: scenario.id,
-    title: scenario.title,
-    summary: scenario.summary,
-    difficulty: scenario.difficulty,
-    minutes: scenario.minutes,
-    tags: scenario.tags,
+    ...scenarioFacts(scenario),
     namespaces: scenario.namespaces,
     objectives: scenario.objectives,
     briefing: scenario.briefing,
     checks: scenario.checks.map((check) => ({ id: check.id, title: check.title, kind: check.kind })),
     references: scenario.references,
   };
+}
+
+/** What every listing says about a scenario. */
+function scenarioFacts({ id, title, summary, difficulty, minutes, tags }: Scenario) {
+  return { id, title, summary, difficulty, minutes, tags };
 }

@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Catalogue, Scenario } from '../catalogue/load.js';
 import { messageOf } from '../errors.js';
+import { hintTarget, revealedRungs } from '../grading/hints.js';
 import type { GradeReport, HintRung } from '../grading/types.js';
-import { hintRungs } from '../grading/types.js';
 import { emptyProgress, type Progress } from '../progress/store.js';
 import type { ClusterStatus, DoctorItem, LabServices, ProvisionEvent } from './services.js';
 import { visibleScenarios } from './visible.js';
@@ -207,7 +207,7 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
         await operate('hinting', async (scenario) => {
           const run = get().runs[scenario.id];
           const report = run?.report ?? (await services.check(scenario)).report;
-          const target = report.checks.find((check) => check.status === 'fail') ?? report.checks.find((check) => check.status === 'error');
+          const target = hintTarget(report);
           if (!target) {
             updateRun(scenario.id, { hint: undefined, report });
             return;
@@ -216,8 +216,7 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
           if (!spec) return;
           const { revealed, progress } = await services.hint(scenario, target.id);
           set({ progress });
-          const rungs = hintRungs.slice(0, revealed).map((rung) => ({ rung, text: spec.hints[rung] }));
-          updateRun(scenario.id, { report, hint: { checkId: target.id, title: target.title, rungs } });
+          updateRun(scenario.id, { report, hint: { checkId: target.id, title: target.title, rungs: revealedRungs(spec.hints, revealed) } });
         });
       },
 
