@@ -25,6 +25,16 @@ export async function validateCatalogue(root: string): Promise<Catalogue> {
     if (scenario) scenarios.set(scenario.id, scenario);
   }
 
+  // Reset deletes a scenario's namespaces, and scenarios run side by side: no two may share one.
+  const owners = new Map<string, string>();
+  for (const scenario of scenarios.values()) {
+    for (const namespace of scenario.namespaces) {
+      const owner = owners.get(namespace);
+      if (owner) problems.push(`scenarios/${scenario.id}/scenario.yaml: namespaces: "${namespace}" already belongs to scenario "${owner}"`);
+      else owners.set(namespace, scenario.id);
+    }
+  }
+
   const tracksFile = join(root, 'labs', 'tracks.yaml');
   const tracksSpec = await readValidated(root, tracksFile, tracksSchema, problems);
   const tracks: Track[] = [];

@@ -21,7 +21,7 @@ export const hintCommand: CommandModule = {
             const spec = scenario.checks.find((check) => check.id === target?.id);
             if (!target || !spec) {
               if (options.json) writeJson(ctx.io.stdout, { scenario: id, check: null, status: report.status });
-              else writeLine(ctx.io.stdout, `Every check passes: no hint needed. Read the debrief: k8s-sec-lab show ${id}`);
+              else writeLine(ctx.io.stdout, `Every check passes: no hint needed. Read the debrief: k8s-sec-lab show ${id} --debrief`);
               return;
             }
             const revealed = await recordHint(store, id, target.id);

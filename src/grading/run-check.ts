@@ -27,10 +27,13 @@ const checkKinds: { [K in AnyCheckSpec['kind']]: CheckFunction<K> } = {
 
 /** Runs one check. Fail closed: anything thrown (API down, 403, timeout, odd data) is `error`, never `pass`. */
 export async function runCheck(spec: AnyCheckSpec, ctx: GradingContext): Promise<Verdict> {
+  let verdict: Verdict;
   try {
     const check = checkKinds[spec.kind] as CheckFunction<typeof spec.kind>;
-    return await check(spec as never, ctx);
+    verdict = await check(spec as never, ctx);
   } catch (thrown) {
     return error(messageOf(thrown));
   }
+  // The author's one sentence the learner must not miss, e.g. "deleting the app is not a fix".
+  return verdict.status === 'fail' && spec.onFail ? { ...verdict, message: `${verdict.message}. ${spec.onFail}` } : verdict;
 }

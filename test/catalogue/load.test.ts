@@ -85,3 +85,13 @@ describe('formatPath', () => {
     expect(formatPath(['checks', 2, 'hints', 'nudge'])).toBe('checks[2].hints.nudge');
   });
 });
+
+describe('namespaces across scenarios', () => {
+  it('refuses two scenarios that share a namespace, since reset deletes it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'catalogue-'));
+    await cp(fixtureCatalogue, root, { recursive: true });
+    const file = join(root, 'scenarios', 'always-pass', 'scenario.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('namespaces: [fx-pass]', 'namespaces: [fx-app]'));
+    await expect(loadCatalogue(root, { K8S_SEC_LAB_HOME: root })).rejects.toThrow('scenarios/fixable/scenario.yaml: namespaces: "fx-app" already belongs to scenario "always-pass"');
+  });
+});

@@ -61,6 +61,15 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
     expect(after.report.checks.find((c) => c.id === 'namespace-enforces')?.status).toBe('fail');
   });
 
+  it("tells a learner who scaled the app to zero that this is not a fix (the check's onFail)", async () => {
+    await lab.run(['start', 'fixable', '--yes']);
+    await kubectl(['-n', 'fx-app', 'scale', 'deployment', 'web', '--replicas=0']);
+    await expect
+      .poll(async () => (await check('fixable')).report.checks.find((c) => c.id === 'web-still-serves')?.message, { timeout: 15_000 })
+      .toMatch(/^Deployment fx-app\/web: status\.availableReplicas is not set, expected >= 1\. Deleting or scaling the app to zero is not a fix\.$/);
+    await kubectl(['-n', 'fx-app', 'scale', 'deployment', 'web', '--replicas=1']);
+  });
+
   it('reveals hint rungs in order, records them, and stops at the exact command', async () => {
     await lab.run(['start', 'fixable', '--yes']);
     const rungs: number[] = [];
