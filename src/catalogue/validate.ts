@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { LabError } from '../errors.js';
-import { lineAt } from '../util/lines.js';
 import { scenarioSchema, tracksSchema } from './schema.js';
 import type { Catalogue, Scenario, Track } from './types.js';
 
@@ -99,16 +98,17 @@ async function readValidated<S extends z.ZodType>(root: string, file: string, sc
     problems.push(`${where}: missing`);
     return undefined;
   }
-  const document = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   const syntaxError = document.errors[0];
   if (syntaxError) {
-    problems.push(`${where}:${syntaxError.linePos?.[0].line ?? lineAt(text, syntaxError.pos[0])}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+    problems.push(`${where}:${lines.linePos(syntaxError.pos[0]).line}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
     return undefined;
   }
   const result = schema.safeParse(document.toJS());
   if (result.success) return result.data as z.infer<S>;
   for (const issue of result.error.issues) {
-    const line = lineOfPath(document, text, issue.path);
+    const line = lines.linePos(offsetOfPath(document, issue.path)).line;
     problems.push(`${where}:${line}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
   }
   return undefined;
@@ -119,8 +119,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
-/** The line of the deepest node on `path` that exists, so a missing field points at its parent. */
-function lineOfPath(document: Document, text: string, path: readonly PropertyKey[]): number {
+/** Where the deepest node on `path` that exists starts, so a missing field points at its parent. */
+function offsetOfPath(document: Document, path: readonly PropertyKey[]): number {
   let node: unknown = document.contents;
   let offset = 0;
   for (const key of path) {
@@ -131,5 +131,5 @@ function lineOfPath(document: Document, text: string, path: readonly PropertyKey
     const range = (node as { range?: [number, number, number] }).range;
     if (range) offset = range[0];
   }
-  return lineAt(text, offset);
+  return offset;
 }

