@@ -35,5 +35,6 @@ export async function runCheck(spec: AnyCheckSpec, ctx: GradingContext): Promise
     return error(messageOf(thrown));
   }
   // The author's one sentence the learner must not miss, e.g. "deleting the app is not a fix".
-  return verdict.status === 'fail' && spec.onFail ? { ...verdict, message: `${verdict.message}. ${spec.onFail}` } : verdict;
+  if (verdict.status !== 'fail' || !spec.onFail) return verdict;
+  return { ...verdict, message: `${verdict.message.replace(/\.?$/, '.')} ${spec.onFail}` };
 }
