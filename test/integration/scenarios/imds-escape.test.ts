@@ -1,0 +1,321 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import type { GradeReport } from '../../../src/grading/types.js';
+import { ImdsProcess, python3Available, SettingsDir, skipWithoutIt, vulnerableSettings } from '../../labs/imds/imds-harness.js';
+import { describeWithPlane } from '../setup/plane.js';
+import { expectStatuses, messageOf, useScenario } from './harness.js';
+
+/**
+ * imds-escape on the test plane: the grader's verdicts on the vulnerable start,
+ * the reference solution, other valid fixes and plausible wrong ones, each
+ * applied with kubectl as a learner would. The runtime probes (the attack
+ * replayed in the pod, the relay's health check) need a container runtime and
+ * are proven on kind; here they must report `skipped`, never pass.
+ */
+describeWithPlane('scenario imds-escape on the test plane', () => {
+  const lab = useScenario('imds-escape');
+  const skipped = { 'attack-gets-no-credentials': 'skipped', 'relay-healthy': 'skipped' } as const;
+  const guardsPass = {
+    'relay-keeps-running': 'pass',
+    'dns-udp-allowed': 'pass',
+    'dns-tcp-allowed': 'pass',
+    'acquirer-reachable': 'pass',
+    'node-keeps-imds': 'pass',
+  } as const;
+  const fixed = { 'credentials-out-of-reach': 'pass', ...skipped, ...guardsPass } as const;
+
+  const patchImdsSettings = (data: Record<string, string>) =>
+    lab.kubectl(['-n', 'k8s-sec-lab-system', 'patch', 'configmap', 'imds-settings', '--type', 'merge', '-p', JSON.stringify({ data })]);
+  const applyPolicy = (name: string, spec: object, namespace = 'payments') =>
+    lab.apply(stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec }));
+  const relay = { matchLabels: { app: 'webhook-relay' } };
+  const dnsRule = {
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [
+      { port: 53, protocol: 'UDP' },
+      { port: 53, protocol: 'TCP' },
+    ],
+  };
+  const allButImds = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] };
+
+  // The metadata service's options: `start` re-applies the add-on, which returns them to the
+  // vulnerable defaults (that is what reset relies on), so these cases need no namespace reset.
+  describe('the metadata service options', () => {
+    beforeAll(() => lab.reset());
+    beforeEach(async () => {
+      await lab.start();
+      const settings = await lab.kubectl(['-n', 'k8s-sec-lab-system', 'get', 'configmap', 'imds-settings', '-o', 'jsonpath={.data}']);
+      expect(JSON.parse(settings.stdout)).toMatchObject({ 'http-tokens': 'optional', 'http-put-response-hop-limit': '2', 'http-endpoint': 'enabled' });
+    });
+
+    it('starts vulnerable: the relay reaches 169.254.169.254 and the metadata service serves IMDSv1; the relay works', async () => {
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
+      const message = messageOf(report, 'credentials-out-of-reach');
+      expect(message).toContain('No NetworkPolicy isolates egress of payments/webhook-relay-');
+      expect(message).toContain('data.http-tokens is "optional", expected "required"');
+      expect(report.status).toBe('fail');
+    });
+
+    it('passes with IMDSv2 required and hop limit 1, set on the metadata service (no NetworkPolicy at all)', async () => {
+      await patchImdsSettings({ 'http-tokens': 'required', 'http-put-response-hop-limit': '1' });
+      const report = await lab.grade();
+      expectStatuses(report, fixed);
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('The metadata service requires IMDSv2 tokens with a hop limit of 1');
+    });
+
+    it('fails tokens required with the hop limit left at 2, and says the hop limit is the gap', async () => {
+      await patchImdsSettings({ 'http-tokens': 'required' });
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
+      const message = messageOf(report, 'credentials-out-of-reach');
+      expect(message).toContain('data.http-put-response-hop-limit is "2", expected "1" (the hop limit');
+      expect(message).not.toContain('data.http-tokens is');
+    });
+
+    it('fails hop limit 1 with tokens still optional, and says IMDSv1 still works', async () => {
+      await patchImdsSettings({ 'http-put-response-hop-limit': '1' });
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('data.http-tokens is "optional", expected "required" (with "optional", a plain GET without a token still works: IMDSv1)');
+    });
+
+    it('fails switching the metadata service off: the node needs it', async () => {
+      await patchImdsSettings({ 'http-endpoint': 'disabled' });
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass, 'node-keeps-imds': 'fail' });
+      expect(messageOf(report, 'node-keeps-imds')).toContain('data.http-endpoint is "disabled", expected "enabled": switching the metadata service off is not the fix, the node itself needs it');
+      expect(messageOf(report, 'node-keeps-imds')).toContain("The node's own agents use IMDS");
+    });
+  });
+
+  // Egress policies: every case starts from a reset scenario (no policies, one relay pod).
+  describe('egress NetworkPolicies', () => {
+    beforeEach(() => lab.reset());
+
+    it('passes with the reference solution (an egress policy that keeps DNS and the acquirer)', async () => {
+      await lab.solve();
+      const report = await lab.grade();
+      expectStatuses(report, fixed);
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('An egress NetworkPolicy keeps the relay away from 169.254.169.254');
+      expect(report.status).toBe('pass');
+    });
+
+    it('passes with a tight allowlist: DNS and the acquirer at 203.0.113.10/32:443, nothing else', async () => {
+      await applyPolicy('webhook-relay-allowlist', {
+        podSelector: relay,
+        policyTypes: ['Egress'],
+        egress: [dnsRule, { to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [{ port: 443 }] }],
+      });
+      expectStatuses(await lab.grade(), fixed);
+    });
+
+    it('passes with a namespace-wide default-deny egress plus a separate allow policy for the relay (policies add up)', async () => {
+      await applyPolicy('default-deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+      await applyPolicy('webhook-relay-egress', { podSelector: relay, policyTypes: ['Egress'], egress: [dnsRule, allButImds] });
+      expectStatuses(await lab.grade(), fixed);
+    });
+
+    it('fails `egress: []` without policyTypes: the API server defaults it to Ingress only, so egress stays open', async () => {
+      await applyPolicy('webhook-relay-no-egress', { podSelector: relay, egress: [] });
+      const live = await lab.kubectl(['-n', 'payments', 'get', 'networkpolicy', 'webhook-relay-no-egress', '-o', 'jsonpath={.spec.policyTypes}']);
+      expect(live.stdout).toBe('["Ingress"]');
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('No NetworkPolicy isolates egress of payments/webhook-relay-');
+    });
+
+    it('fails a deny-all egress policy on the guards: the attack stops, and so do DNS and the acquirer', async () => {
+      await applyPolicy('deny-all-egress', { podSelector: {}, policyTypes: ['Egress'] });
+      const report = await lab.grade();
+      expectStatuses(report, {
+        ...fixed,
+        'dns-udp-allowed': 'fail',
+        'dns-tcp-allowed': 'fail',
+        'acquirer-reachable': 'fail',
+      });
+      expect(messageOf(report, 'acquirer-reachable')).toContain('-> 203.0.113.10:443/TCP is denied, expected allowed');
+      expect(messageOf(report, 'acquirer-reachable')).toContain('none of its egress rules allows TCP 443 to 203.0.113.10');
+      expect(messageOf(report, 'dns-udp-allowed')).toContain('-> kube-system/coredns:53/UDP is denied, expected allowed');
+      expect(messageOf(report, 'acquirer-reachable')).toContain('Blocking all egress stops the attack and the business with it');
+      expect(report.status).toBe('fail');
+    });
+
+    it('fails an ipBlock-only policy that forgot DNS, and explains why 0.0.0.0/0 does not count for CoreDNS', async () => {
+      await applyPolicy('webhook-relay-egress', { podSelector: relay, policyTypes: ['Egress'], egress: [allButImds] });
+      const report = await lab.grade();
+      expectStatuses(report, { ...fixed, 'dns-udp-allowed': 'fail', 'dns-tcp-allowed': 'fail' });
+      expect(messageOf(report, 'dns-udp-allowed')).toContain('is egress-isolated by payments/webhook-relay-egress, and none of its egress rules allows UDP 53 to kube-system/coredns');
+      expect(messageOf(report, 'dns-udp-allowed')).toContain('An ipBlock like 0.0.0.0/0 is meant for addresses outside the cluster');
+    });
+
+    it('fails a DNS rule for UDP only on the TCP guard, naming the UDP-only rule', async () => {
+      const udpOnly = { ...dnsRule, ports: [{ port: 53, protocol: 'UDP' }] };
+      await applyPolicy('webhook-relay-egress', { podSelector: relay, policyTypes: ['Egress'], egress: [udpOnly, allButImds] });
+      const report = await lab.grade();
+      expectStatuses(report, { ...fixed, 'dns-tcp-allowed': 'fail' });
+      expect(messageOf(report, 'dns-tcp-allowed')).toContain('selects kube-system/coredns, but only for UDP 53');
+      expect(messageOf(report, 'dns-tcp-allowed')).toContain('A rule with only `protocol: UDP` does not admit TCP');
+    });
+
+    it('fails a correct policy that selects the wrong pods, or sits in the wrong namespace', async () => {
+      await applyPolicy('webhook-egress', { podSelector: { matchLabels: { app: 'webhook' } }, policyTypes: ['Egress'], egress: [dnsRule, allButImds] });
+      await lab.kubectl(['create', 'namespace', 'payments-ops']);
+      try {
+        await applyPolicy('webhook-relay-egress', { podSelector: relay, policyTypes: ['Egress'], egress: [dnsRule, allButImds] }, 'payments-ops');
+        const report = await lab.grade();
+        expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
+        expect(messageOf(report, 'credentials-out-of-reach')).toContain('No NetworkPolicy isolates egress of payments/webhook-relay-');
+      } finally {
+        await lab.kubectl(['delete', 'namespace', 'payments-ops', '--wait=false']);
+      }
+    });
+
+    it('fails scaling the relay to zero: no pods to attack is not a fix', async () => {
+      await lab.kubectl(['-n', 'payments', 'scale', 'deployment', 'webhook-relay', '--replicas=0']);
+      let report: GradeReport | undefined;
+      await expect
+        .poll(async () => (report = await lab.grade()).checks.find((check) => check.id === 'relay-keeps-running')?.status, { timeout: 20_000, interval: 500 })
+        .toBe('fail');
+      expect(messageOf(report!, 'relay-keeps-running')).toContain('status.availableReplicas is not set, expected at least 1 available replica: deleting the relay or scaling it to zero is not a fix');
+      expect(messageOf(report!, 'relay-keeps-running')).toContain('bring the relay back');
+      expect(messageOf(report!, 'acquirer-reachable')).toContain('deleting or scaling the workload to zero is not a fix');
+      expect(report!.status).toBe('fail');
+    });
+  });
+});
+
+/**
+ * The two runtime probes run only on kind, where a wrong probe would pass or fail
+ * silently. Here they run for real against the add-on's own emulator and the relay's
+ * own code on 127.0.0.1, judged by the expectations written in scenario.yaml: the
+ * attack probe must see credentials in every state that leaks them to a pod, and the
+ * relay's health check must answer what the guard looks for.
+ */
+const scenarioDir = fileURLToPath(new URL('../../../scenarios/imds-escape/', import.meta.url));
+
+interface ProbeSpec {
+  id: string;
+  command: string[];
+  expect: { exitCode?: 'zero' | 'nonzero'; stdoutContains?: string; stdoutExcludes?: string };
+}
+
+/** The runtime-probe rule: every stated expectation must hold. */
+function probePasses(expect: ProbeSpec['expect'], result: { exitCode: number; stdout: string }): boolean {
+  return (
+    (expect.exitCode !== 'zero' || result.exitCode === 0) &&
+    (expect.exitCode !== 'nonzero' || result.exitCode !== 0) &&
+    (expect.stdoutContains === undefined || result.stdout.includes(expect.stdoutContains)) &&
+    (expect.stdoutExcludes === undefined || !result.stdout.includes(expect.stdoutExcludes))
+  );
+}
+
+async function probe(id: string): Promise<ProbeSpec> {
+  const spec = parse(await readFile(`${scenarioDir}scenario.yaml`, 'utf8')) as { checks: ProbeSpec[] };
+  const found = spec.checks.find((check) => check.id === id);
+  if (!found) throw new Error(`no check ${id} in scenarios/imds-escape/scenario.yaml`);
+  return found;
+}
+
+describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape probe tests: python3 is not on PATH'))('imds-escape probes, run with python3 on 127.0.0.1', () => {
+  describe('the attack replay (attack-gets-no-credentials) against the IMDS emulator', () => {
+    let settings: SettingsDir;
+    let server: ImdsProcess;
+    let attack: ProbeSpec;
+
+    beforeAll(async () => {
+      attack = await probe('attack-gets-no-credentials');
+      settings = await SettingsDir.create();
+      server = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: settings.path });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await settings?.remove();
+    });
+    beforeEach(() => settings.write(vulnerableSettings));
+
+    /** The probe's own script, aimed at the local emulator instead of 169.254.169.254. */
+    const replay = async (port: number) => {
+      const [command, ...args] = attack.command.map((part) => part.replaceAll('http://169.254.169.254', `http://127.0.0.1:${port}`));
+      const result = await execa(command!, args, { reject: false, timeout: 20_000 });
+      return { exitCode: result.exitCode ?? -1, stdout: result.stdout };
+    };
+
+    it('finds the credentials over IMDSv1 while tokens are optional, so the check fails', async () => {
+      const result = await replay(server.port);
+      expect(result.stdout).toMatch(/^IMDSv1: \{/);
+      expect(result.stdout).toContain('"AccessKeyId" : "ASIAFAKEK8SSECLABEXAMPLE"');
+      expect(probePasses(attack.expect, result)).toBe(false);
+    });
+
+    it('still finds them over IMDSv2 when tokens are required but the token reaches the pod (hop limit 2), so the check fails', async () => {
+      // Locally every reply arrives, as a token does in a pod at hop limit 2.
+      await settings.write({ 'http-tokens': 'required' });
+      const result = await replay(server.port);
+      expect(result.stdout).toContain('IMDSv1: no credentials: HTTP Error 401: Unauthorized');
+      expect(result.stdout).toMatch(/IMDSv2: \{[^]*"AccessKeyId"/);
+      expect(probePasses(attack.expect, result)).toBe(false);
+    });
+
+    it('passes when no credentials come back: the service refuses (403) or nothing answers', async () => {
+      await settings.write({ 'http-endpoint': 'disabled' });
+      const refused = await replay(server.port);
+      expect(refused.stdout).toContain('IMDSv1: no credentials: HTTP Error 403: Forbidden');
+      expect(refused.stdout).toContain('IMDSv2: no token: HTTP Error 403: Forbidden');
+      expect(probePasses(attack.expect, refused)).toBe(true);
+
+      const closed = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: settings.path });
+      const closedPort = closed.port;
+      await closed.stop();
+      const unreachable = await replay(closedPort);
+      expect(unreachable.stdout).toContain('IMDSv1: no credentials:');
+      expect(probePasses(attack.expect, unreachable)).toBe(true);
+    });
+
+    it('does not pass when the probe cannot run at all', () => {
+      expect(probePasses(attack.expect, { exitCode: 127, stdout: '' })).toBe(false);
+    });
+  });
+
+  describe("the relay's health check (relay-healthy)", () => {
+    const runRelay = async (env: Record<string, string>) => {
+      const [configMap] = parseAllDocuments(await readFile(`${scenarioDir}setup/10-webhook-relay.yaml`, 'utf8')).map((document) => document.toJS());
+      const code = (configMap as { data: Record<string, string> }).data['relay.py']!;
+      const child = spawn('python3', ['-c', code], { env: { ...process.env, UPSTREAM: '127.0.0.1:9', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The relay logs one JSON object per line; the first says where it listens.
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('error', reject);
+        child.once('exit', (code) => reject(new Error(`relay.py exited with ${code}`)));
+      });
+      const { event, port } = JSON.parse(first) as { event: string; port: number };
+      expect(event).toBe('listening');
+      return { port, stop: () => child.kill('SIGTERM') };
+    };
+
+    it('answers what the guard looks for while DNS resolves, and 503 (a failing busybox wget) when it does not', async () => {
+      const guard = await probe('relay-healthy');
+      const healthy = await runRelay({ DNS_CHECK_NAME: 'localhost' });
+      try {
+        const response = await fetch(`http://127.0.0.1:${healthy.port}/healthz`);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain(guard.expect.stdoutContains!);
+      } finally {
+        healthy.stop();
+      }
+      const broken = await runRelay({ DNS_CHECK_NAME: 'no-such-name.invalid' });
+      try {
+        const response = await fetch(`http://127.0.0.1:${broken.port}/healthz`);
+        expect(response.status).toBe(503);
+        expect(await response.text()).toContain('"dns": "failed:');
+      } finally {
+        broken.stop();
+      }
+    });
+  });
+});

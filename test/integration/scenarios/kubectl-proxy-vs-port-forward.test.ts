@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { GradeReport } from '../../../src/grading/types.js';
+import { describeWithPlane } from '../setup/plane.js';
+import { expectStatuses, messageOf, useScenario } from './harness.js';
+
+/**
+ * kubectl-proxy-vs-port-forward on the test plane. The attack replay (wget from
+ * the build runner), the dashboard's own answer and the learner's port-forward
+ * need a container runtime and are proven on kind; here they must report
+ * `skipped`. Everything else is judged by the real API server: the proxy's
+ * Deployment as stored, and SubjectAccessReviews for its service account.
+ */
+describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', () => {
+  const lab = useScenario('kubectl-proxy-vs-port-forward');
+  const skipped = { 'attack-replay-fails': 'skipped', 'port-forward-reaches-dashboard': 'skipped', 'dashboard-answers': 'skipped' } as const;
+  const guardsPass = { 'dashboard-runs': 'pass', 'dashboard-service-kept': 'pass' } as const;
+  const fixed = { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'pass', ...skipped, ...guardsPass } as const;
+
+  beforeEach(() => lab.reset());
+
+  const setProxyArgs = (args: string[]) =>
+    lab.kubectl(['-n', 'ops', 'patch', 'deployment', 'jump-box', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/args', value: args }])]);
+  const deleteClusterAdminBinding = () => lab.kubectl(['delete', 'clusterrolebinding', 'jump-box-cluster-admin']);
+  /** `kubectl auth can-i` in ops; its exit code is 1 for "no", so it must not reject. */
+  const canI = async (args: string[], as: string[]) => (await lab.kubectl(['auth', 'can-i', ...args, '-n', 'ops', ...as], { reject: false })).stdout.trim();
+
+  it('starts vulnerable: an open proxy whose identity is cluster-admin; the dashboard works', async () => {
+    const report = await lab.grade();
+    expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
+    expect(messageOf(report, 'no-open-proxy')).toContain('spec.template.spec.containers[0].args[2] is "--address=0.0.0.0", expected no --address other than loopback');
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain(
+      'ServiceAccount ops/jump-box is allowed (RBAC: allowed by ClusterRoleBinding "jump-box-cluster-admin" of ClusterRole "cluster-admin"',
+    );
+    // The run token the dashboard serves exists where the local probe will look for it.
+    const token = await lab.kubectl(['-n', 'ops', 'get', 'secret', 'k8s-sec-lab-run', '-o', 'jsonpath={.data.token}']);
+    expect(Buffer.from(token.stdout, 'base64').toString()).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('passes with the reference solution, whose Role lets the on-call group port-forward in ops and nothing more', async () => {
+    await lab.solve();
+    const report = await lab.grade();
+    expectStatuses(report, fixed);
+    expect(messageOf(report, 'no-open-proxy')).toBe('Deployment ops/jump-box: none exist');
+    const oncall = ['--as=alice@example.com', '--as-group=ops-oncall'];
+    expect(await canI(['create', 'pods', '--subresource=portforward'], oncall)).toBe('yes');
+    expect(await canI(['get', 'pods', '--subresource=portforward'], oncall)).toBe('yes');
+    expect(await canI(['get', 'service/dashboard'], oncall)).toBe('yes');
+    expect(await canI(['list', 'secrets'], oncall)).toBe('no');
+    expect(await canI(['create', 'pods', '--subresource=exec'], oncall)).toBe('no');
+  });
+
+  it('passes when the learner deletes the proxy, its Service and its binding with kubectl', async () => {
+    await lab.kubectl(['-n', 'ops', 'delete', 'deployment,service', 'jump-box']);
+    await deleteClusterAdminBinding();
+    expectStatuses(await lab.grade(), fixed);
+  });
+
+  it('passes with the jump box kept but tamed: proxy on loopback with the default filter, and a service account that can only reach the dashboard', async () => {
+    await setProxyArgs(['proxy', '--port=8001', '--address=127.0.0.1']);
+    await deleteClusterAdminBinding();
+    await lab.apply(
+      [
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'dashboard-proxy', namespace: 'ops' }, rules: [{ apiGroups: [''], resources: ['services/proxy'], resourceNames: ['dashboard', 'dashboard:http'], verbs: ['get'] }] },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'jump-box-dashboard-proxy', namespace: 'ops' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dashboard-proxy' },
+          subjects: [{ kind: 'ServiceAccount', name: 'jump-box', namespace: 'ops' }],
+        },
+      ]
+        .map((object) => stringify(object))
+        .join('---\n'),
+    );
+    const report = await lab.grade();
+    expectStatuses(report, fixed);
+    expect(messageOf(report, 'no-open-proxy')).toBe('Deployment ops/jump-box is as expected');
+  });
+
+  it('fails binding the proxy to 127.0.0.1 while keeping cluster-admin, and names the binding', async () => {
+    await setProxyArgs(['proxy', '--port=8001', '--address=127.0.0.1']);
+    const report = await lab.grade();
+    expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('allowed by ClusterRoleBinding "jump-box-cluster-admin"');
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('The binding outlives the proxy');
+  });
+
+  it('fails removing cluster-admin while the proxy still accepts any Host on 0.0.0.0, in any spelling of the flags', async () => {
+    await deleteClusterAdminBinding();
+    const spellings: [string[], string][] = [
+      [['proxy', '--port=8001', '--address=0.0.0.0', '--accept-hosts=.*'], 'args[2] is "--address=0.0.0.0"'],
+      [['proxy', '--port=8001', '--accept-hosts=^.*$'], 'args[2] is "--accept-hosts=^.*$"'],
+      [['proxy', '--port=8001', '--address', '0.0.0.0'], 'args[3] is "0.0.0.0"'],
+      [['proxy', '--port=8001', '--disable-filter=true'], 'args[2] is "--disable-filter=true"'],
+    ];
+    for (const [args, gap] of spellings) {
+      await setProxyArgs(args);
+      const report = await lab.grade();
+      expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'pass', ...skipped, ...guardsPass });
+      expect(messageOf(report, 'no-open-proxy')).toContain(gap);
+      expect(messageOf(report, 'no-open-proxy')).toContain("Taking power away from the proxy's account is not enough");
+    }
+  });
+
+  it('fails deleting only the Service: the proxy still listens on the pod IP as cluster-admin', async () => {
+    await lab.kubectl(['-n', 'ops', 'delete', 'service', 'jump-box']);
+    const report = await lab.grade();
+    expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
+    expect(messageOf(report, 'no-open-proxy')).toContain('"--address=0.0.0.0"');
+  });
+
+  it('fails swapping the ClusterRoleBinding for a RoleBinding that still reads Secrets in ops, and names the RoleBinding', async () => {
+    await setProxyArgs(['proxy', '--port=8001']);
+    await deleteClusterAdminBinding();
+    await lab.kubectl(['-n', 'ops', 'create', 'role', 'ops-reader', '--verb=get,list,watch', '--resource=pods,services,secrets']);
+    await lab.kubectl(['-n', 'ops', 'create', 'rolebinding', 'jump-box-ops-reader', '--role=ops-reader', '--serviceaccount=ops:jump-box']);
+    const report = await lab.grade();
+    expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('allowed by RoleBinding "jump-box-ops-reader/ops" of Role "ops-reader"');
+  });
+
+  it('fails deleting the dashboard along with the proxy: the guards say the app is gone and must stay', async () => {
+    await lab.kubectl(['-n', 'ops', 'delete', 'deployment,service', 'jump-box', 'dashboard']);
+    await deleteClusterAdminBinding();
+    const report: GradeReport = await lab.grade();
+    expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'pass', ...skipped, 'dashboard-runs': 'fail', 'dashboard-service-kept': 'fail' });
+    expect(messageOf(report, 'dashboard-runs')).toContain('Deployment ops/dashboard does not exist');
+    expect(messageOf(report, 'dashboard-runs')).toContain('remove the proxy, not the app');
+    expect(messageOf(report, 'dashboard-service-kept')).toContain('Service ops/dashboard does not exist');
+    expect(report.status).toBe('fail');
+  });
+});
+
+/**
+ * The attack replay runs only on kind. Here its own command runs against a stand-in
+ * for the jump box on 127.0.0.1, judged by the expectations in scenario.yaml: an
+ * answering proxy must fail the check, a refusing or absent one must pass it. The
+ * stand-in uses the machine's wget (GNU here, busybox in the pod): both take -qO- and
+ * -T, and both exit non-zero on an HTTP error.
+ */
+const wgetAvailable = spawnSync('wget', ['--help'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!wgetAvailable)('kubectl-proxy-vs-port-forward attack replay, run with wget on 127.0.0.1', () => {
+  interface ProbeSpec {
+    command: string[];
+    expect: { exitCode?: 'zero' | 'nonzero'; stdoutContains?: string; stdoutExcludes?: string };
+  }
+  let replay: ProbeSpec;
+  let server: Server;
+  let answer: { status: number; body: string };
+
+  beforeAll(async () => {
+    const file = fileURLToPath(new URL('../../../scenarios/kubectl-proxy-vs-port-forward/scenario.yaml', import.meta.url));
+    const spec = parse(await readFile(file, 'utf8')) as { checks: (ProbeSpec & { id: string })[] };
+    replay = spec.checks.find((check) => check.id === 'attack-replay-fails')!;
+    server = createServer((request, response) => {
+      response.writeHead(request.url === '/api/v1/secrets' ? answer.status : 404, { 'Content-Type': 'application/json' });
+      response.end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+
+  const run = async (port: number) => {
+    const [command, ...args] = replay.command.map((part) => part.replaceAll('http://jump-box.ops:8001', `http://127.0.0.1:${port}`));
+    const result = await execa(command!, args, { reject: false, timeout: 15_000 });
+    const { exitCode, stdoutContains, stdoutExcludes } = replay.expect;
+    const stdout = result.stdout;
+    const passes =
+      (exitCode !== 'zero' || result.exitCode === 0) &&
+      (exitCode !== 'nonzero' || result.exitCode !== 0) &&
+      (stdoutContains === undefined || stdout.includes(stdoutContains)) &&
+      (stdoutExcludes === undefined || !stdout.includes(stdoutExcludes));
+    return { stdout, passes };
+  };
+  const port = () => (server.address() as AddressInfo).port;
+
+  it('fails while the proxy hands out the SecretList', async () => {
+    answer = { status: 200, body: '{"kind":"SecretList","apiVersion":"v1","items":[{"metadata":{"name":"deploy-bot-token"}}]}' };
+    const result = await run(port());
+    expect(result.stdout).toContain('"kind":"SecretList"');
+    expect(result.stdout).toContain('wget exit=0');
+    expect(result.passes).toBe(false);
+  });
+
+  it("passes when the proxy's identity is refused (403) or nothing listens any more", async () => {
+    answer = { status: 403, body: '{"kind":"Status","reason":"Forbidden","code":403}' };
+    const refused = await run(port());
+    expect(refused.stdout).toMatch(/wget exit=[1-9]/);
+    expect(refused.passes).toBe(true);
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = await run(closedPort);
+    expect(unreachable.stdout).toMatch(/wget exit=[1-9]/);
+    expect(unreachable.passes).toBe(true);
+  });
+});
