@@ -38,6 +38,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
         stdin,
         exitOnCtrlC: false,
         patchConsole: true,
+        // Twice ink's default: a key press is drawn within one 16 ms frame.
+        maxFps: 60,
       });
       await instance.waitUntilExit();
       restore();
