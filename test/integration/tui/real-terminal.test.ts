@@ -51,7 +51,8 @@ describe.skipIf(sharedPlane === undefined || tmuxMissing)('the TUI in a real ter
     await baseline.kill();
 
     const started = performance.now();
-    tmux = await TmuxSession.start(`k8s-sec-lab-tui-${process.pid}`, `node ${join(repo, 'dist/cli.js')}; echo EXITED=$?; sleep 600`, {
+    // CI=true (as under .ci/run) must not stop the TUI from drawing on a real terminal.
+    tmux = await TmuxSession.start(`k8s-sec-lab-tui-${process.pid}`, `CI=true node ${join(repo, 'dist/cli.js')}; echo EXITED=$?; sleep 600`, {
       columns: 100,
       rows: 30,
       env: { KUBECONFIG: plane.kubeconfig, K8S_SEC_LAB_HOME: dir, TERM: 'xterm-256color' },
