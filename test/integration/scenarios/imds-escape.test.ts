@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { GradeReport } from '../../../src/grading/types.js';
-import { ImdsProcess, python3Available, SettingsDir, skipWithoutIt, vulnerableSettings } from '../../labs/imds/imds-harness.js';
+import { ImdsProcess, python3Available, skipWithoutIt, useLocalImds } from '../../labs/imds/imds-harness.js';
 import { describeWithPlane } from '../setup/plane.js';
 import { expectStatuses, messageOf, useScenario } from './harness.js';
 
@@ -224,20 +224,12 @@ async function probe(id: string): Promise<ProbeSpec> {
 
 describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape probe tests: python3 is not on PATH'))('imds-escape probes, run with python3 on 127.0.0.1', () => {
   describe('the attack replay (attack-gets-no-credentials) against the IMDS emulator', () => {
-    let settings: SettingsDir;
-    let server: ImdsProcess;
+    const imds = useLocalImds();
     let attack: ProbeSpec;
 
     beforeAll(async () => {
       attack = await probe('attack-gets-no-credentials');
-      settings = await SettingsDir.create();
-      server = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: settings.path });
     });
-    afterAll(async () => {
-      await server?.stop();
-      await settings?.remove();
-    });
-    beforeEach(() => settings.write(vulnerableSettings));
 
     /** The probe's own script, aimed at the local emulator instead of 169.254.169.254. */
     const replay = async (port: number) => {
@@ -247,7 +239,7 @@ describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape probe tests: pyth
     };
 
     it('finds the credentials over IMDSv1 while tokens are optional, so the check fails', async () => {
-      const result = await replay(server.port);
+      const result = await replay(imds.server.port);
       expect(result.stdout).toMatch(/^IMDSv1: \{/);
       expect(result.stdout).toContain('"AccessKeyId" : "ASIAFAKEK8SSECLABEXAMPLE"');
       expect(probePasses(attack.expect, result)).toBe(false);
@@ -255,21 +247,21 @@ describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape probe tests: pyth
 
     it('still finds them over IMDSv2 when tokens are required but the token reaches the pod (hop limit 2), so the check fails', async () => {
       // Locally every reply arrives, as a token does in a pod at hop limit 2.
-      await settings.write({ 'http-tokens': 'required' });
-      const result = await replay(server.port);
+      await imds.settings.write({ 'http-tokens': 'required' });
+      const result = await replay(imds.server.port);
       expect(result.stdout).toContain('IMDSv1: no credentials: HTTP Error 401: Unauthorized');
       expect(result.stdout).toMatch(/IMDSv2: \{[^]*"AccessKeyId"/);
       expect(probePasses(attack.expect, result)).toBe(false);
     });
 
     it('passes when no credentials come back: the service refuses (403) or nothing answers', async () => {
-      await settings.write({ 'http-endpoint': 'disabled' });
-      const refused = await replay(server.port);
+      await imds.settings.write({ 'http-endpoint': 'disabled' });
+      const refused = await replay(imds.server.port);
       expect(refused.stdout).toContain('IMDSv1: no credentials: HTTP Error 403: Forbidden');
       expect(refused.stdout).toContain('IMDSv2: no token: HTTP Error 403: Forbidden');
       expect(probePasses(attack.expect, refused)).toBe(true);
 
-      const closed = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: settings.path });
+      const closed = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: imds.settings.path });
       const closedPort = closed.port;
       await closed.stop();
       const unreachable = await replay(closedPort);

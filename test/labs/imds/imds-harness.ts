@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { addonDir } from '../../../tools/imds/server-configmap.js';
 
 export const serverScript = join(addonDir, 'server.py');
@@ -209,4 +210,22 @@ export function imdsRequest(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * One emulator on 127.0.0.1 for a describe block, reset to the scenario's
+ * vulnerable settings before each test and stopped after the block.
+ */
+export function useLocalImds(): { readonly server: ImdsProcess; readonly settings: SettingsDir } {
+  const handle = {} as { server: ImdsProcess; settings: SettingsDir };
+  beforeAll(async () => {
+    handle.settings = await SettingsDir.create();
+    handle.server = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: handle.settings.path });
+  });
+  afterAll(async () => {
+    await handle.server?.stop();
+    await handle.settings?.remove();
+  });
+  beforeEach(() => handle.settings.write(vulnerableSettings));
+  return handle;
 }

@@ -1,16 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  defaultIpTtl,
-  ImdsProcess,
-  imdsRequest,
-  python3Available,
-  SettingsDir,
-  skipWithoutIt,
-  vulnerableSettings,
-  type SettingName,
-} from './imds-harness.js';
+import { describe, expect, it } from 'vitest';
+import { defaultIpTtl, imdsRequest, python3Available, skipWithoutIt, useLocalImds, type SettingName } from './imds-harness.js';
 
 const ROLE = 'k8s-sec-lab-node-role';
 const CREDENTIALS_PATH = `/latest/meta-data/iam/security-credentials/${ROLE}`;
@@ -19,25 +10,12 @@ const TOKEN_TTL_HEADER = 'X-aws-ec2-metadata-token-ttl-seconds';
 const skip = skipWithoutIt(python3Available(), 'IMDS emulator server tests: python3 is not on PATH');
 
 describe.skipIf(skip)('IMDS emulator server (labs/addons/imds/server.py)', () => {
-  let settings: SettingsDir;
-  let server: ImdsProcess;
-
-  beforeAll(async () => {
-    settings = await SettingsDir.create();
-    server = await ImdsProcess.start({ bind: '127.0.0.1', port: 0, settingsDir: settings.path });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await settings?.remove();
-  });
-
   // One server for the file; each test starts from the scenario's vulnerable settings.
-  beforeEach(() => settings.write(vulnerableSettings));
+  const imds = useLocalImds();
 
-  const get = (path: string, headers: Record<string, string> = {}) => imdsRequest(server.port, 'GET', path, headers);
+  const get = (path: string, headers: Record<string, string> = {}) => imdsRequest(imds.server.port, 'GET', path, headers);
   const putToken = (headers: Record<string, string> = { [TOKEN_TTL_HEADER]: '21600' }) =>
-    imdsRequest(server.port, 'PUT', '/latest/api/token', headers);
+    imdsRequest(imds.server.port, 'PUT', '/latest/api/token', headers);
 
   async function token(ttlSeconds = 21600): Promise<string> {
     const response = await putToken({ [TOKEN_TTL_HEADER]: String(ttlSeconds) });
@@ -93,10 +71,10 @@ describe.skipIf(skip)('IMDS emulator server (labs/addons/imds/server.py)', () =>
     });
 
     it('is not hop-limited: its responses leave with the default IP TTL', async () => {
-      await settings.write({ 'http-put-response-hop-limit': '1' });
-      const since = server.mark();
+      await imds.settings.write({ 'http-put-response-hop-limit': '1' });
+      const since = imds.server.mark();
       expect((await get(CREDENTIALS_PATH)).status).toBe(200);
-      expect(await server.nextRequest(since)).toMatchObject({ method: 'GET', auth: 'v1', ttl: defaultIpTtl() });
+      expect(await imds.server.nextRequest(since)).toMatchObject({ method: 'GET', auth: 'v1', ttl: defaultIpTtl() });
     });
   });
 
@@ -158,36 +136,36 @@ describe.skipIf(skip)('IMDS emulator server (labs/addons/imds/server.py)', () =>
 
   describe('settings, as aws ec2 modify-instance-metadata-options sets them', () => {
     it('http-tokens=required refuses IMDSv1 GETs but serves IMDSv2', async () => {
-      await settings.write({ 'http-tokens': 'required' });
+      await imds.settings.write({ 'http-tokens': 'required' });
       expect((await get(CREDENTIALS_PATH)).status).toBe(401);
       expect((await get(CREDENTIALS_PATH, { 'X-aws-ec2-metadata-token': await token() })).status).toBe(200);
     });
 
     it('takes a change on disk into account on the next request, without a restart', async () => {
       expect((await get(CREDENTIALS_PATH)).status).toBe(200);
-      await settings.write({ 'http-tokens': 'required' });
+      await imds.settings.write({ 'http-tokens': 'required' });
       expect((await get(CREDENTIALS_PATH)).status).toBe(401);
-      await settings.write({ 'http-tokens': 'optional' });
+      await imds.settings.write({ 'http-tokens': 'optional' });
       expect((await get(CREDENTIALS_PATH)).status).toBe(200);
     });
 
     it('http-endpoint=disabled refuses every request with 403, valid token or not', async () => {
       const validToken = await token();
-      await settings.write({ 'http-endpoint': 'disabled' });
+      await imds.settings.write({ 'http-endpoint': 'disabled' });
       expect((await get(CREDENTIALS_PATH)).status).toBe(403);
       expect((await get(CREDENTIALS_PATH, { 'X-aws-ec2-metadata-token': validToken })).status).toBe(403);
       expect((await putToken()).status).toBe(403);
     });
 
     it.each([1, 2, 64])('sends the token response with IP TTL %i when that is the hop limit', async (hopLimit) => {
-      await settings.write({ 'http-put-response-hop-limit': String(hopLimit) });
-      const since = server.mark();
+      await imds.settings.write({ 'http-put-response-hop-limit': String(hopLimit) });
+      const since = imds.server.mark();
       const response = await putToken();
       expect(response.status).toBe(200);
       // Closing is what keeps a retransmission from leaving with the default TTL.
       expect(response.headers.connection).toBe('close');
       // The TTL read back with getsockopt from the socket that sent the response.
-      expect(await server.nextRequest(since)).toMatchObject({ method: 'PUT', status: 200, ttl: hopLimit });
+      expect(await imds.server.nextRequest(since)).toMatchObject({ method: 'PUT', status: 200, ttl: hopLimit });
     });
 
     it.each<[SettingName, string]>([
@@ -197,24 +175,24 @@ describe.skipIf(skip)('IMDS emulator server (labs/addons/imds/server.py)', () =>
       ['http-put-response-hop-limit', 'two'],
       ['http-endpoint', 'on'],
     ])('fails loudly with 500 naming the file when %s is %j', async (name, value) => {
-      await settings.write({ [name]: value });
-      const since = server.mark();
+      await imds.settings.write({ [name]: value });
+      const since = imds.server.mark();
       for (const response of [await get(CREDENTIALS_PATH), await putToken()]) {
         expect(response.status).toBe(500);
-        expect(response.body).toContain(join(settings.path, name));
+        expect(response.body).toContain(join(imds.settings.path, name));
         expect(response.body).toContain(value);
       }
-      expect(await server.waitFor((entry) => entry.event === 'settings-error', since)).toMatchObject({
-        file: join(settings.path, name),
+      expect(await imds.server.waitFor((entry) => entry.event === 'settings-error', since)).toMatchObject({
+        file: join(imds.settings.path, name),
         value,
       });
     });
 
     it('fails loudly with 500 when a settings file is missing', async () => {
-      await rm(join(settings.path, 'http-endpoint'));
+      await rm(join(imds.settings.path, 'http-endpoint'));
       const response = await get(CREDENTIALS_PATH);
       expect(response.status).toBe(500);
-      expect(response.body).toContain(join(settings.path, 'http-endpoint'));
+      expect(response.body).toContain(join(imds.settings.path, 'http-endpoint'));
     });
   });
 });
