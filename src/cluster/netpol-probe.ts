@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../model/k8s.js';
 import type { LabMarker } from './guard.js';
 import { managedByLabel, managedByValue } from './names.js';
-import { fakeNodeAnnotation } from './runtime.js';
+import { isFakeNode } from './runtime.js';
 
 export interface NetworkPolicyProbeResult {
   enforced: LabMarker['networkPolicyEnforced'];
@@ -91,7 +91,7 @@ async function canConnect(client: KubeClient, namespace: string, serverIp: strin
 async function fakeNodeOf(client: KubeClient, scheduled: PodStatus[]): Promise<string | undefined> {
   for (const name of new Set(scheduled.map((pod) => pod.spec?.nodeName ?? ''))) {
     const node = await client.get({ apiVersion: 'v1', kind: 'Node' }, name);
-    if (node?.metadata?.annotations?.[fakeNodeAnnotation] !== undefined) return name;
+    if (node && isFakeNode(node)) return name;
   }
   return undefined;
 }

@@ -53,13 +53,7 @@ export async function guardAndConfirm(io: CommandIO, client: KubeClient, questio
 
 /** Grades a scenario with the learner's revealed hints and records the attempt (check and hint both do). */
 export async function gradeAndRecord(io: CommandIO, scenario: Scenario, client: KubeClient) {
-  const [{ gradeScenario }, { scenarioProgress }, { recordCheck }] = await Promise.all([
-    import('../grading/grade.js'),
-    import('../progress/store.js'),
-    import('../progress/record.js'),
-  ]);
+  const { gradeAttempt } = await import('../grading/attempt.js');
   const store = await progressFor(io);
-  const report = await gradeScenario(scenario, client, scenarioProgress(await store.load(), scenario.id).hintsRevealed);
-  await recordCheck(store, report);
-  return { report, store };
+  return { report: await gradeAttempt(store, scenario, client), store };
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../model/k8s.js';
 import type { KubeClient, TypeRef } from '../kube/client.js';
 import { readMarker, type LabMarker } from '../cluster/guard.js';
-import { fakeNodeAnnotation } from '../cluster/runtime.js';
+import { isFakeNode } from '../cluster/runtime.js';
 
 export const kinds = {
   namespace: { apiVersion: 'v1', kind: 'Namespace' },
@@ -60,10 +60,7 @@ export class ClusterView {
   async runtime(): Promise<RuntimeInfo> {
     const nodes = await this.list<KubeObject & { status?: { nodeInfo?: { containerRuntimeVersion?: string } } }>(kinds.node);
     if (nodes.length === 0) return { available: false, reason: 'the cluster has no nodes' };
-    const fake = nodes.filter(
-      (node) => node.metadata?.annotations?.[fakeNodeAnnotation] !== undefined || node.status?.nodeInfo?.containerRuntimeVersion?.startsWith('kwok'),
-    );
-    if (fake.length === nodes.length) {
+    if (nodes.every(isFakeNode)) {
       return { available: false, reason: 'the cluster has no container runtime (kwok fake nodes); this probe runs on a kind cluster' };
     }
     return { available: true };

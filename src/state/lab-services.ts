@@ -5,12 +5,12 @@ import type { Scenario } from '../catalogue/load.js';
 import { defaultCatalogueRoot, loadCatalogue } from '../catalogue/load.js';
 import { readMarker } from '../cluster/guard.js';
 import { messageOf } from '../errors.js';
-import { gradeScenario } from '../grading/grade.js';
+import { gradeAttempt } from '../grading/attempt.js';
 import type { KubeClient } from '../kube/client.js';
 import { KubeRequestError } from '../kube/errors.js';
 import { resetScenario, solveScenario, startScenario } from '../lifecycle/scenario.js';
-import { recordCheck, recordHint, recordSolution, recordStart } from '../progress/record.js';
-import { ProgressStore, progressPath, scenarioProgress } from '../progress/store.js';
+import { recordHint, recordSolution, recordStart } from '../progress/record.js';
+import { ProgressStore, progressPath } from '../progress/store.js';
 import type { ClusterStatus, LabServices } from './services.js';
 import { watchTargets } from './watch-targets.js';
 
@@ -89,9 +89,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
     },
 
     async check(scenario) {
-      const hints = scenarioProgress(await progressStore.load(), scenario.id).hintsRevealed;
-      const report = await gradeScenario(scenario, await connect(), hints);
-      await recordCheck(progressStore, report);
+      const report = await gradeAttempt(progressStore, scenario, await connect());
       return { report, progress: await progressStore.load() };
     },
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fakeNodeAnnotation } from '../../src/cluster/runtime.js';
 
 /** Where everything of one plane lives: all state in one directory. */
 export interface PlaneLayout {
@@ -128,9 +129,6 @@ export function kwokArgs(layout: PlaneLayout): string[] {
     `--cidr=${podCIDR}`,
   ];
 }
-
-/** kwok manages nodes carrying this annotation; the lab also reads it to know a node has no runtime. */
-export const fakeNodeAnnotation = 'kwok.x-k8s.io/node';
 
 export const auditPolicyYaml = `# Every request at Metadata level, so tests can prove which writes happened.
 apiVersion: audit.k8s.io/v1

@@ -1,4 +1,4 @@
-import { fakeNodeAnnotation } from './components.js';
+import { fakeNodeAnnotation } from '../../src/cluster/runtime.js';
 
 /**
  * Fake nodes shaped like a kind cluster's: one tainted control-plane node and
