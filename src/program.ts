@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, LabError, messageOf } from './errors.js';
 import type { CommandIO } from './commands/io.js';
 import { writeLine } from './commands/io.js';
-import { action } from './commands/context.js';
+import { action } from './commands/command-module.js';
 import { commandModules } from './commands/index.js';
 import { version } from './version.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { LabError } from '../errors.js';
-import { labCacheDir, packageRoot } from '../paths.js';
+import { labCacheDir, packageRoot } from '../lab-dirs.js';
 import { version } from '../version.js';
 import type { Catalogue, Scenario } from './types.js';
 

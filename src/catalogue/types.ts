@@ -1,7 +1,7 @@
-import type { ScenarioSpec } from './schema.js';
+import type { ScenarioFile } from './schema.js';
 
 /** A validated scenario with its folder and texts. */
-export interface Scenario extends ScenarioSpec {
+export interface Scenario extends ScenarioFile {
   dir: string;
   briefing: string;
   debrief: string;

@@ -4,8 +4,8 @@ import { LabError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { parseManifests } from '../manifests/load.js';
 import type { KubeObject } from '../model/k8s.js';
-import { labsDir } from '../paths.js';
-import { systemNamespace } from './names.js';
+import { labsDir } from '../lab-dirs.js';
+import { systemNamespace } from '../names.js';
 
 /** Lab add-ons: folders of manifests under labs/addons/<name>/, installed into k8s-sec-lab-system. */
 const addons = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LabError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { managedByLabel, managedByValue, systemNamespace } from './names.js';
+import { managedByLabel, managedByValue, systemNamespace } from '../names.js';
 
 /** The ConfigMap that marks a cluster as the lab's: its presence allows writes. */
 export const markerName = 'k8s-sec-lab-marker';

@@ -4,7 +4,7 @@ import { messageOf } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../model/k8s.js';
 import type { LabMarker } from './guard.js';
-import { managedByLabel, managedByValue } from './names.js';
+import { managedByLabel, managedByValue } from '../names.js';
 import { isFakeNode } from './runtime.js';
 
 export interface NetworkPolicyProbeResult {

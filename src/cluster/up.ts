@@ -3,7 +3,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { LabMarker } from './guard.js';
 import type { Readiness } from './kind/readiness.js';
 import { KindCommandError } from './kind/errors.js';
-import { labClusterName } from './names.js';
+import { labClusterName } from '../names.js';
 import type { NetworkPolicyProbeResult } from './netpol-probe.js';
 import type { ClusterProvider } from './provider.js';
 import { CommandInterruptedError } from './runner.js';

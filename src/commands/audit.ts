@@ -4,7 +4,7 @@ import type { PodSecurityLevel, Violation } from '../engines/pod-security/index.
 import { ExitCode, LabError } from '../errors.js';
 import type { LoadedObject } from '../manifests/load.js';
 import type { KubeObject } from '../model/k8s.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
 
 type RequiredLevel = Exclude<PodSecurityLevel, 'privileged'>;
@@ -38,8 +38,6 @@ export interface AuditReport {
   /** Objects the audit cannot judge (unknown kinds, workloads without a pod template). */
   unsupported: (ObjectIdentity & { reason: string })[];
 }
-
-const levelRank: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
 export const auditCommand: CommandModule = {
   register(program, ctx) {
@@ -91,7 +89,7 @@ async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<num
     });
     report.results.push({
       ...identity,
-      meetsLevel: levelRank[podSecurity.level] >= levelRank[options.level],
+      meetsLevel: pss.levelRank[podSecurity.level] >= pss.levelRank[options.level],
       podSecurity,
       findings: hardeningFindings(template.spec, { paths: template.paths }),
     });

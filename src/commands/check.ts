@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
 import { gradeAndRecord, scenarioSubcommand, withScenario } from './lab.js';
 

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { DoctorItem, DoctorStatus } from '../cluster/doctor/items.js';
-import { containerEngines, type ContainerEngine } from '../cluster/names.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { containerEngines, type ContainerEngine } from '../names.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
 
 interface DoctorOptions {

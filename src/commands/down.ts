@@ -1,8 +1,8 @@
 import { Option } from 'commander';
-import { containerEngines, labClusterName, labContextName, type ContainerEngine } from '../cluster/names.js';
+import { containerEngines, labClusterName, labContextName, type ContainerEngine } from '../names.js';
 import { LabError } from '../errors.js';
 import { confirm } from './cluster.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeLine } from './io.js';
 
 interface DownOptions {

@@ -1,7 +1,7 @@
 import { adoptCommand } from './adopt.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
-import type { CommandModule } from './context.js';
+import type { CommandModule } from './command-module.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { hintCommand } from './hint.js';

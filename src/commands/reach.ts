@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, LabError } from '../errors.js';
 import type { ConnectionQuery, Endpoint, InputIssue, NetworkModel, Protocol } from '../engines/network-policy/index.js';
 import type { Paint } from '../render/reach/paint.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
 
 interface ReachOptions {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeLine } from './io.js';
 import { guardAndConfirm, progressFor, scenarioSubcommand, stepLogger, withScenario } from './lab.js';
 

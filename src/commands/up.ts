@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
-import { containerEngines, labClusterName, type ContainerEngine } from '../cluster/names.js';
+import { containerEngines, labClusterName, type ContainerEngine } from '../names.js';
 import type { UpEvent, UpOptions, UpQuestion, UpResult } from '../cluster/up.js';
 import { messageOf } from '../errors.js';
 import { adoptQuestion } from './adopt.js';
 import { confirm, connectCluster } from './cluster.js';
-import { action, type CommandContext, type CommandModule } from './context.js';
+import { action, type CommandContext, type CommandModule } from './command-module.js';
 import type { CommandIO } from './io.js';
 import { writeLine } from './io.js';
 

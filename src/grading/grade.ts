@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../catalogue/load.js';
 import type { KubeClient } from '../kube/client.js';
 import { ClusterView } from './cluster-view.js';
-import { runCheck } from './run-check.js';
+import { runCheck } from './kinds/registry.js';
 import { hintRungs, type CheckResult, type GradeReport, type OverallStatus } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Hints } from '../catalogue/schema.js';
+import type { Hints } from './kinds/registry.js';
 import { hintRungs, type CheckResult, type GradeReport, type HintRung } from './types.js';
 
 /** The check a hint is for: the first failing one, else the first that could not be judged. */

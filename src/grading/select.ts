@@ -1,4 +1,4 @@
-import type { LabelSelectorSpec, PodSelectionSpec } from '../catalogue/schema.js';
+import type { LabelSelectorSpec, PodSelectionSpec } from './fields.js';
 import { compileLabelSelector } from '../engines/network-policy/index.js';
 import type { KubeObject, Pod } from '../model/k8s.js';
 import { kinds, type ClusterView } from './cluster-view.js';

@@ -1,4 +1,4 @@
-import type { AnyCheckSpec } from '../catalogue/schema.js';
+import type { CheckKind } from './kinds/registry.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 export type OverallStatus = 'pass' | 'fail' | 'error';
@@ -25,7 +25,7 @@ export interface Verdict {
 export interface CheckResult extends Verdict {
   id: string;
   title: string;
-  kind: AnyCheckSpec['kind'];
+  kind: CheckKind;
   /** `fix` checks replay the attack; `guard` checks prove the legitimate path still works. */
   role: 'fix' | 'guard';
   /** The hint rung `hint` would reveal next for this check, when it is not passing. */

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { KubeObject } from '../model/k8s.js';
 import { LabError } from '../errors.js';
 import { version } from '../version.js';
-import { fieldManager } from '../cluster/names.js';
+import { fieldManager } from '../names.js';
 import type { KubeAccess } from './config.js';
 import { KubeRequestError, parseStatus } from './errors.js';
 import { collectionPath, objectPath, resourceType, type ResourceType } from './resources.js';

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LabError } from '../errors.js';
-import { labContextName } from '../cluster/names.js';
+import { labContextName } from '../names.js';
 
 /** Which cluster a command talks to, resolved from flags, $KUBECONFIG and the kubeconfig. */
 export interface KubeAccess {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Scenario } from '../catalogue/load.js';
-import { managedByLabel, managedByValue, scenarioLabel } from '../cluster/names.js';
+import { managedByLabel, managedByValue, scenarioLabel } from '../names.js';
 import { LabError } from '../errors.js';
 import { resourceType } from '../kube/resources.js';
 import { loadManifests } from '../manifests/load.js';

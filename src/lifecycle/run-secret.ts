@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Scenario } from '../catalogue/load.js';
-import { managedByLabel, managedByValue, scenarioLabel } from '../cluster/names.js';
+import { managedByLabel, managedByValue, runSecretName, runTokenKey, scenarioLabel } from '../names.js';
 import type { KubeObject } from '../model/k8s.js';
 
-/**
- * Each `start` stores a fresh random token in this Secret in the scenario's
- * first namespace. Scenario apps can serve it (mounted or from env) and a
- * local probe proves the learner reached THIS run's app, not a stale one.
- */
-export const runSecretName = 'k8s-sec-lab-run';
-export const runTokenKey = 'token';
-
-export function runSecret(scenario: Scenario): KubeObject {
+/** The run Secret with a fresh token (see runSecretName); scenario apps serve the token, local probes look for it. */
+export function runSecret(scenario: { id: string; namespaces: string[] }): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -23,9 +15,4 @@ export function runSecret(scenario: Scenario): KubeObject {
     type: 'Opaque',
     stringData: { [runTokenKey]: randomBytes(16).toString('hex') },
   };
-}
-
-export function decodeRunToken(secret: { data?: Record<string, string> } | undefined): string | undefined {
-  const encoded = secret?.data?.[runTokenKey];
-  return encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Scenario } from '../catalogue/load.js';
 import { installAddon, isAddonInstalled } from '../cluster/addons.js';
 import { requireLabCluster } from '../cluster/guard.js';
-import { scenarioLabel } from '../cluster/names.js';
+import { scenarioLabel } from '../names.js';
 import { LabError, wrapError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { resourceType } from '../kube/resources.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
-import { labDataDir } from '../paths.js';
+import { labDataDir } from '../lab-dirs.js';
 
 export interface ScenarioProgress {
   /** The latest `start` or `reset`: the learner's current attempt began here. */

@@ -12,7 +12,8 @@ import { resetScenario, solveScenario, startScenario } from '../lifecycle/scenar
 import { recordHint, recordSolution, recordStart } from '../progress/record.js';
 import { ProgressStore, progressPath } from '../progress/store.js';
 import type { ClusterStatus, LabServices } from './services.js';
-import { watchTargets } from './watch-targets.js';
+import { watchTargets } from '../grading/kinds/registry.js';
+import type { WatchTarget } from '../grading/watch.js';
 
 export interface LabServicesOptions {
   kubeconfig?: string;
@@ -102,7 +103,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
       const kube = await connect();
       const local = new Set<() => void>();
       // A watch ends at the server's timeout; start it again until stopped.
-      const follow = async (target: ReturnType<typeof watchTargets>[number]) => {
+      const follow = async (target: WatchTarget) => {
         const stop = await kube.watch(target, target.namespace, onChange, () => {
           local.delete(stop);
           if (stops.has(stopAll)) setTimeout(() => void follow(target).catch(() => undefined), 1_000);
@@ -115,7 +116,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
         local.clear();
       };
       stops.add(stopAll);
-      await Promise.all(watchTargets(scenario).map((target) => follow(target)));
+      await Promise.all(watchTargets(scenario.checks).map((target) => follow(target)));
       return stopAll;
     },
 

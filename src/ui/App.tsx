@@ -2,8 +2,8 @@ import { useEffect } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import { useStore } from 'zustand';
 import type { LabServices } from '../state/services.js';
-import type { Scenario as ScenarioSpec } from '../catalogue/load.js';
-import { labClusterName } from '../cluster/names.js';
+import type { Scenario as LoadedScenario } from '../catalogue/load.js';
+import { labClusterName } from '../names.js';
 import { openScenarioOf, type ConfirmAction, type LabStore } from '../state/store.js';
 import { ConfirmBar } from './components/ConfirmBar.js';
 import { Footer } from './components/Footer.js';
@@ -62,7 +62,7 @@ export function App({ store, services, color }: { store: LabStore; services: Lab
   );
 }
 
-function confirmQuestion(action: ConfirmAction, scenario: ScenarioSpec | undefined): string {
+function confirmQuestion(action: ConfirmAction, scenario: LoadedScenario | undefined): string {
   if (action === 'provision') return `Create the kind cluster ${labClusterName} (downloading the pinned, checksum-verified kind if needed)?`;
   if (action === 'reset') return `Reset ${scenario?.id}? This deletes namespace ${scenario?.namespaces.join(', ')} and everything you changed there.`;
   return `Apply the reference solution of ${scenario?.id}? It overwrites your own fix and counts as solved with the solution.`;

@@ -10,7 +10,7 @@ import { clientFromKubeconfig } from '../kind/kubeconfig.js';
 import { findOnPath, locateKind, type KindLookup } from '../kind/locate.js';
 import { KindProvider } from '../kind/provider.js';
 import { checkReadiness } from '../kind/readiness.js';
-import { labClusterName } from '../names.js';
+import { labClusterName } from '../../names.js';
 import { execaRunner, type Runner } from '../runner.js';
 
 /** What the doctor observed; the items in items.ts judge it without any I/O. */

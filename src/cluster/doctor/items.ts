@@ -1,7 +1,7 @@
 import { installEngineFix } from '../kind/errors.js';
 import { kindInstallHint } from '../kind/install-hint.js';
 import { minimumKindVersion, pinnedKindVersion } from '../kind/release.js';
-import { labClusterName, labContextName } from '../names.js';
+import { labClusterName, labContextName } from '../../names.js';
 import type { DoctorFacts } from './facts.js';
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skip';

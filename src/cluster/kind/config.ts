@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { LabError } from '../../errors.js';
-import { labsDir } from '../../paths.js';
+import { labsDir } from '../../lab-dirs.js';
 
 export const kindConfigTemplate = join(labsDir, 'cluster', 'kind.yaml');
 

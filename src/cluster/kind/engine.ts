@@ -2,9 +2,9 @@ import type { Runner } from '../runner.js';
 import { CommandNotFoundError } from '../runner.js';
 import { explainEngineOutput, type EngineProblem } from './errors.js';
 
-import type { ContainerEngine } from '../names.js';
+import type { ContainerEngine } from '../../names.js';
 
-export { containerEngines, type ContainerEngine } from '../names.js';
+export { containerEngines, type ContainerEngine } from '../../names.js';
 
 export type EngineStatus =
   | { state: 'running'; version: string; memoryBytes?: number; cpus?: number; rootDir?: string }

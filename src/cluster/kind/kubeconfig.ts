@@ -1,5 +1,5 @@
 import type { KubeClient } from '../../kube/client.js';
-import { labContextName } from '../names.js';
+import { labContextName } from '../../names.js';
 
 /** A client for the lab cluster from `kind get kubeconfig` output (admin credentials, kept in memory). */
 export async function clientFromKubeconfig(yaml: string, env: NodeJS.ProcessEnv): Promise<KubeClient> {

@@ -6,7 +6,7 @@ import { probeNetworkPolicy } from '../netpol-probe.js';
 import { CommandInterruptedError, execaRunner } from '../runner.js';
 import type { UpDeps, UpQuestion } from '../up.js';
 import { renderKindConfig } from './config.js';
-import { labCacheDir, labLogDir } from '../../paths.js';
+import { labCacheDir, labLogDir } from '../../lab-dirs.js';
 import type { ContainerEngine } from './engine.js';
 import { ensureKind } from './install.js';
 import { clientFromKubeconfig } from './kubeconfig.js';

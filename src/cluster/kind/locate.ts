@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Runner } from '../runner.js';
-import { labCacheDir } from '../../paths.js';
+import { labCacheDir } from '../../lab-dirs.js';
 import { compareVersions, minimumKindVersion, parseKindVersion, pinnedKindVersion } from './release.js';
 
 /** A kind executable the lab can run. */

@@ -4,6 +4,7 @@ export { podTemplateOf, supportedKinds, type PodTemplateOutcome } from './worklo
 export { policyMinorOf, podSecurityVersions, latestPolicyMinor } from './version.js';
 export { podPaths, type PodPaths } from './pod-view.js';
 export {
+  levelRank,
   podSecurityCheckIds,
   type PodSecurityCheckId,
   type PodSecurityLevel,

@@ -1,6 +1,9 @@
 /** Pod Security Standards levels, least to most restrictive. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
+/** Levels in order of strictness: a pod meets every level up to its own. */
+export const levelRank: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
 /** The upstream check IDs (k8s.io/pod-security-admission/policy). */
 export const podSecurityCheckIds = [
   'privileged',

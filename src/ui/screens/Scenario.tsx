@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import wrapAnsi from 'wrap-ansi';
-import type { Scenario as ScenarioSpec } from '../../catalogue/load.js';
+import type { Scenario as LoadedScenario } from '../../catalogue/load.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import type { LabState } from '../../state/store.js';
 import { Checklist, checklistRows } from '../components/Checklist.js';
@@ -21,7 +21,7 @@ export function Scenario({
   setScrollLimit,
 }: {
   state: LabState;
-  scenario: ScenarioSpec;
+  scenario: LoadedScenario;
   height: number;
   color: boolean;
   setScrollLimit: (limit: number) => void;

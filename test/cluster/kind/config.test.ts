@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kindConfigTemplate, labNodeCount, renderKindConfig } from '../../../src/cluster/kind/config.js';
-import { labsDir } from '../../../src/paths.js';
+import { labsDir } from '../../../src/lab-dirs.js';
 
 interface KindConfig {
   kind: string;

@@ -1,13 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AnyCheckSpec } from '../../catalogue/schema.js';
+import { z } from 'zod';
 import { KubeRequestError } from '../../kube/errors.js';
 import { parseManifests } from '../../manifests/load.js';
 import type { GradingContext } from '../context.js';
+import { dnsLabel } from '../fields.js';
 import { missingNamespace } from '../namespaces.js';
 import { error, fail, pass, type Verdict } from '../types.js';
+import { target, watched } from '../watch.js';
+import { defineKind, type KindSpec } from './kind.js';
 
-type AdmissionDeniedSpec = Extract<AnyCheckSpec, { kind: 'admission-denied' }>;
+const fields = {
+  /** A manifest in the scenario folder whose creation must be refused (sent as a server-side dry run). */
+  manifest: z.string().min(1),
+  namespace: dnsLabel,
+  /** Text the refusal must contain, e.g. "PodSecurity": a refusal for another reason (RBAC, a typo) proves nothing. */
+  reasonContains: z.string().min(1),
+};
+type AdmissionDeniedSpec = KindSpec<typeof fields>;
 
 /**
  * Replays the attacker's manifest as a server-side dry run: the API server
@@ -15,7 +25,14 @@ type AdmissionDeniedSpec = Extract<AnyCheckSpec, { kind: 'admission-denied' }>;
  * refusal that names the expected reason passes; a refusal for any other
  * reason (RBAC, a typo in the manifest) cannot prove the control works.
  */
-export async function admissionDenied(spec: AdmissionDeniedSpec, { view, scenario }: GradingContext): Promise<Verdict> {
+export const admissionDenied = defineKind({
+  fields,
+  run: replayRefused,
+  // Admission depends on namespace labels (Pod Security) and admission policies.
+  watch: () => [target(watched.namespace), target(watched.admissionPolicyBinding)],
+});
+
+async function replayRefused(spec: AdmissionDeniedSpec, { view, scenario }: GradingContext): Promise<Verdict> {
   const missing = await missingNamespace(view, scenario, spec.namespace);
   if (missing) return missing;
   const file = join(scenario.dir, spec.manifest);

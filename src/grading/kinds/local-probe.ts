@@ -1,24 +1,47 @@
-import type { AnyCheckSpec } from '../../catalogue/schema.js';
-import { decodeRunToken, runSecretName } from '../../lifecycle/run-secret.js';
+import { z } from 'zod';
+import { runSecretName, runTokenKey } from '../../names.js';
 import { kinds } from '../cluster-view.js';
 import type { GradingContext } from '../context.js';
 import { error, fail, pass, skipped, type Verdict } from '../types.js';
+import { defineKind, type KindSpec } from './kind.js';
 
-type LocalProbeSpec = Extract<AnyCheckSpec, { kind: 'local-probe' }>;
+const fields = {
+  /** Only loopback URLs: the lab never reaches beyond the learner's machine. */
+  url: z.url().refine((url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname), {
+    message: 'must point at 127.0.0.1, localhost or [::1]',
+  }),
+  expect: z
+    .object({
+      status: z.number().int().optional(),
+      bodyContains: z.string().optional(),
+      /** The body must contain the per-run token `start` stored in the scenario's run Secret. */
+      bodyContainsRunToken: z.boolean().default(false),
+    })
+    .strict(),
+};
+type LocalProbeSpec = KindSpec<typeof fields>;
 
 /**
  * An HTTP GET to a loopback address on the learner's machine, e.g. what
  * `kubectl port-forward` exposes. Only loopback URLs pass the schema. The
  * per-run token proves the answer comes from this run's app.
  */
-export async function localProbe(spec: LocalProbeSpec, { view, scenario }: GradingContext): Promise<Verdict> {
+export const localProbe = defineKind({
+  fields,
+  run: probeLoopback,
+  // Nothing in the cluster says when the learner's port-forward starts: the TUI's timer re-grades it.
+  watch: () => [],
+});
+
+async function probeLoopback(spec: LocalProbeSpec, { view, scenario }: GradingContext): Promise<Verdict> {
   const runtime = await view.runtime();
   if (!runtime.available) return skipped(`${runtime.reason ?? 'no container runtime'}: nothing can answer on ${spec.url}`);
 
   let token: string | undefined;
   if (spec.expect.bodyContainsRunToken) {
     const secret = await view.client.get<{ data?: Record<string, string> }>(kinds.secret, runSecretName, scenario.namespaces[0]);
-    token = decodeRunToken(secret);
+    const encoded = secret?.data?.[runTokenKey];
+    token = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
     if (!token) return error(`the run token Secret ${scenario.namespaces[0]}/${runSecretName} is missing: restart the scenario (k8s-sec-lab start ${scenario.id})`);
   }
 

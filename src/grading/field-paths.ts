@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ExpectationSpec } from '../catalogue/schema.js';
+import type { ExpectationSpec } from './fields.js';
 
 type Segment = { key: string } | { index: number } | { wildcard: true };
 
@@ -76,7 +76,9 @@ export function checkExpectation(object: unknown, expectation: ExpectationSpec):
   return { ok: true, path: expectation.path, observed: found.map(({ value }) => show(value)).join(', '), expected };
 }
 
-function satisfies(value: unknown, { op, value: wanted }: ExpectationSpec): boolean {
+function satisfies(value: unknown, expectation: ExpectationSpec): boolean {
+  const { op } = expectation;
+  const wanted = 'value' in expectation ? expectation.value : undefined;
   switch (op) {
     case 'equals':
       return isDeepStrictEqual(value, wanted);
@@ -108,7 +110,9 @@ function contains(value: unknown, wanted: unknown): boolean {
   return typeof value === 'string' && typeof wanted === 'string' && value.includes(wanted);
 }
 
-function describeExpectation({ op, value }: ExpectationSpec): string {
+function describeExpectation(expectation: ExpectationSpec): string {
+  const { op } = expectation;
+  const value = 'value' in expectation ? expectation.value : undefined;
   const shown = show(value);
   switch (op) {
     case 'equals':

@@ -1,15 +1,24 @@
-import type { AnyCheckSpec } from '../../catalogue/schema.js';
-import { evaluatePodSecurity, type Violation } from '../../engines/pod-security/index.js';
+import { z } from 'zod';
+import { evaluatePodSecurity, levelRank, type Violation } from '../../engines/pod-security/index.js';
 import type { KubeObject } from '../../model/k8s.js';
 import { objectRef } from '../../model/k8s.js';
 import { kinds } from '../cluster-view.js';
 import type { GradingContext } from '../context.js';
+import { podSelectionSchema } from '../fields.js';
 import { missingNamespace } from '../namespaces.js';
 import { describeSelector, selectPods } from '../select.js';
 import { fail, pass, type Verdict } from '../types.js';
+import { target, watched } from '../watch.js';
+import { defineKind, type KindSpec } from './kind.js';
 
-type PodSecuritySpec = Extract<AnyCheckSpec, { kind: 'pod-security' }>;
-const levelRank = { privileged: 0, baseline: 1, restricted: 2 } as const;
+const fields = {
+  pods: podSelectionSchema,
+  level: z.enum(['baseline', 'restricted']),
+  version: z.string().regex(/^(latest|v1\.\d+)$/).default('latest'),
+  /** Fewer matching pods is a failure: deleting the workload is not a fix. */
+  minPods: z.number().int().min(0).default(1),
+};
+type PodSecuritySpec = KindSpec<typeof fields>;
 
 /**
  * Live pods must meet a Pod Security level. Pods, not their Deployment: a
@@ -17,7 +26,13 @@ const levelRank = { privileged: 0, baseline: 1, restricted: 2 } as const;
  * rejects the template its ReplicaSet reports FailedCreate events instead of
  * pods, which this check surfaces.
  */
-export async function podSecurity(spec: PodSecuritySpec, { view, scenario }: GradingContext): Promise<Verdict> {
+export const podSecurity = defineKind({
+  fields,
+  run: gradePodSecurity,
+  watch: (spec) => [target(watched.pod, spec.pods.namespace), target(watched.event, spec.pods.namespace)],
+});
+
+async function gradePodSecurity(spec: PodSecuritySpec, { view, scenario }: GradingContext): Promise<Verdict> {
   const missing = await missingNamespace(view, scenario, spec.pods.namespace);
   if (missing) return missing;
   const pods = await selectPods(view, spec.pods);

@@ -16,3 +16,11 @@ export const scenarioLabel = 'k8s-sec-lab.io/scenario';
 /** The container engines kind can run nodes on (its docker and podman providers). */
 export const containerEngines = ['docker', 'podman'] as const;
 export type ContainerEngine = (typeof containerEngines)[number];
+
+/**
+ * Each `start` stores a fresh random token in this Secret in the scenario's
+ * first namespace. Scenario apps can serve it (mounted or from env) and a
+ * local probe proves the learner reached THIS run's app, not a stale one.
+ */
+export const runSecretName = 'k8s-sec-lab-run';
+export const runTokenKey = 'token';

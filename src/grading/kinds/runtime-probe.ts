@@ -1,11 +1,27 @@
-import type { AnyCheckSpec } from '../../catalogue/schema.js';
+import { z } from 'zod';
 import { objectRef } from '../../model/k8s.js';
 import type { GradingContext } from '../context.js';
+import { podSelectionSchema } from '../fields.js';
 import { missingNamespace } from '../namespaces.js';
 import { describeSelector, selectPods } from '../select.js';
 import { fail, pass, skipped, type Verdict } from '../types.js';
+import { target, watched } from '../watch.js';
+import { defineKind, type KindSpec } from './kind.js';
 
-type RuntimeProbeSpec = Extract<AnyCheckSpec, { kind: 'runtime-probe' }>;
+const fields = {
+  from: podSelectionSchema,
+  command: z.array(z.string()).min(1),
+  expect: z
+    .object({
+      exitCode: z.enum(['zero', 'nonzero']).optional(),
+      stdoutContains: z.string().optional(),
+      stdoutExcludes: z.string().optional(),
+    })
+    .strict(),
+  requires: z.array(z.enum(['network-policy-enforcement'])).default([]),
+  timeoutSeconds: z.number().int().min(1).max(120).default(15),
+};
+type RuntimeProbeSpec = KindSpec<typeof fields>;
 
 /**
  * Runs a command inside a scenario pod (the attack replayed for real, or the
@@ -13,7 +29,19 @@ type RuntimeProbeSpec = Extract<AnyCheckSpec, { kind: 'runtime-probe' }>;
  * container runtime, or NetworkPolicy enforcement not proven when required);
  * any other failure to run it is an error.
  */
-export async function runtimeProbe(spec: RuntimeProbeSpec, { view, scenario }: GradingContext): Promise<Verdict> {
+export const runtimeProbe = defineKind({
+  fields,
+  refine(spec, ctx) {
+    const { exitCode, stdoutContains, stdoutExcludes } = spec.expect;
+    if (!exitCode && stdoutContains === undefined && stdoutExcludes === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['expect'], message: 'expects nothing: give exitCode, stdoutContains or stdoutExcludes' });
+    }
+  },
+  run: probe,
+  watch: (spec) => [target(watched.pod, spec.from.namespace)],
+});
+
+async function probe(spec: RuntimeProbeSpec, { view, scenario }: GradingContext): Promise<Verdict> {
   const missing = await missingNamespace(view, scenario, spec.from.namespace);
   if (missing) return missing;
   const runtime = await view.runtime();

@@ -1,4 +1,4 @@
-import type { AnyCheckSpec, EndpointSpec } from '../../catalogue/schema.js';
+import { z } from 'zod';
 import {
   buildNetworkModel,
   endpointName,
@@ -11,11 +11,21 @@ import {
 import type { NetworkPolicy } from '../../model/k8s.js';
 import { kinds } from '../cluster-view.js';
 import type { GradingContext } from '../context.js';
+import { endpointNamespace, endpointSchema, protocolSchema, type EndpointSpec } from '../fields.js';
 import { missingNamespace } from '../namespaces.js';
 import { describeSelector, selectPods } from '../select.js';
 import { error, fail, pass, type Verdict } from '../types.js';
+import { target, watched, type WatchTarget } from '../watch.js';
+import { defineKind, type KindSpec } from './kind.js';
 
-type NetworkReachSpec = Extract<AnyCheckSpec, { kind: 'network-reach' }>;
+const fields = {
+  from: endpointSchema,
+  to: endpointSchema,
+  port: z.number().int().min(1).max(65535),
+  protocol: protocolSchema.default('TCP'),
+  expect: z.enum(['allowed', 'denied']),
+};
+type NetworkReachSpec = KindSpec<typeof fields>;
 
 /**
  * Judges a connection with the NetworkPolicy evaluator on live Namespaces,
@@ -23,14 +33,26 @@ type NetworkReachSpec = Extract<AnyCheckSpec, { kind: 'network-reach' }>;
  * hold for EVERY pod pair, and a side without pods fails: deleting the
  * workload is not a fix.
  */
-export async function networkReach(spec: NetworkReachSpec, ctx: GradingContext): Promise<Verdict> {
+export const networkReach = defineKind({
+  fields,
+  run: judgeConnection,
+  watch: (spec) => [
+    target(watched.namespace),
+    ...[spec.from, spec.to].flatMap((side): WatchTarget[] => {
+      const namespace = endpointNamespace(side);
+      return namespace ? [target(watched.pod, namespace), target(watched.networkPolicy, namespace)] : [];
+    }),
+  ],
+});
+
+async function judgeConnection(spec: NetworkReachSpec, ctx: GradingContext): Promise<Verdict> {
   const sides = [spec.from, spec.to];
   for (const side of sides) {
-    const namespace = namespaceOf(side);
+    const namespace = endpointNamespace(side);
     const missing = namespace ? await missingNamespace(ctx.view, ctx.scenario, namespace) : undefined;
     if (missing) return missing;
   }
-  const namespaces = [...new Set(sides.map(namespaceOf).filter((namespace): namespace is string => namespace !== undefined))];
+  const namespaces = [...new Set(sides.map(endpointNamespace).filter((namespace): namespace is string => namespace !== undefined))];
   const [allNamespaces, policies] = await Promise.all([
     ctx.view.list(kinds.namespace),
     Promise.all(namespaces.map((namespace) => ctx.view.list<NetworkPolicy>(kinds.networkPolicy, namespace))).then((lists) => lists.flat()),
@@ -63,12 +85,6 @@ export async function networkReach(spec: NetworkReachSpec, ctx: GradingContext):
   }
   const pairs = (from as Endpoint[]).length * (to as Endpoint[]).length;
   return pass(`${describeSide(spec.from)} -> ${describeSide(spec.to)} on ${connection}: ${spec.expect}${pairs > 1 ? ` for all ${pairs} pod pairs` : ''}`);
-}
-
-function namespaceOf(side: EndpointSpec): string | undefined {
-  if ('pods' in side) return side.pods.namespace;
-  if ('hypotheticalPod' in side) return side.hypotheticalPod.namespace;
-  return undefined;
 }
 
 /** The endpoints of one side, or a message when a pod selection matches nothing. */

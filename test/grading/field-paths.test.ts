@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpectation, parsePath, valuesAt } from '../../src/grading/paths.js';
+import { checkExpectation, parsePath, valuesAt } from '../../src/grading/field-paths.js';
+import type { ExpectationSpec } from '../../src/grading/fields.js';
 
 const pod = {
   metadata: { labels: { 'app.kubernetes.io/name': 'agent' } },
@@ -66,7 +67,7 @@ describe('checkExpectation', () => {
     ['matches', 'metadata.labels["app.kubernetes.io/name"]', '^ag', true],
     ['exists', 'spec.containers[1].securityContext', undefined, true],
   ] as const)('%s on %s', (op, path, value, ok) => {
-    expect(checkExpectation(pod, { path, op, value }).ok).toBe(ok);
+    expect(checkExpectation(pod, { path, op, value } as ExpectationSpec).ok).toBe(ok);
   });
 
   it('compares numbers with gte and lte, and never coerces strings', () => {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { checkSchema, watchTargets, type CheckSpec } from '../../../src/grading/kinds/registry.js';
+
+const hints = { nudge: 'n', concept: 'c', command: 'k' };
+const objectState = (expect: unknown[], object: Record<string, unknown> = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' }) => ({
+  id: 'api-hardened',
+  title: 'the api is hardened',
+  kind: 'object-state',
+  hints,
+  object,
+  expect,
+});
+
+/** The messages of every problem zod finds, with their paths, as an author would read them. */
+function problems(check: unknown): string[] {
+  const result = checkSchema.safeParse(check);
+  return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+describe('the check schema catches authoring mistakes at load time', () => {
+  it('accepts a well-formed check and applies defaults', () => {
+    const parsed = checkSchema.parse(objectState([{ path: 'spec.replicas', op: 'gte', value: 1 }])) as Extract<CheckSpec, { kind: 'object-state' }>;
+    expect(parsed.role).toBe('fix');
+    expect(parsed.mustExist).toBe(true);
+  });
+
+  it('refuses an equals without a value instead of reading it as "field absent"', () => {
+    expect(problems(objectState([{ path: 'spec.replicas', op: 'equals' }]))).toEqual([expect.stringContaining('expect.0.value')]);
+  });
+
+  it('refuses a value on an operator that takes none, and a non-number for gte', () => {
+    expect(problems(objectState([{ path: 'spec.x', op: 'exists', value: true }]))).not.toEqual([]);
+    expect(problems(objectState([{ path: 'spec.replicas', op: 'gte', value: '1' }]))).not.toEqual([]);
+  });
+
+  it('parses field paths and compiles regexes when loading', () => {
+    expect(problems(objectState([{ path: 'spec..containers', op: 'exists' }]))).toEqual([expect.stringMatching(/expect\.0\.path: invalid field path/)]);
+    expect(problems(objectState([{ path: 'spec.x', op: 'matches', value: '([a-z' }]))).toEqual([expect.stringMatching(/expect\.0\.value: is not a valid regular expression/)]);
+  });
+
+  it('resolves the kinds a check reads, and wants a namespace for namespaced ones', () => {
+    expect(problems(objectState([], { apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop' }))).toEqual([
+      expect.stringContaining('object.kind: the lab cannot read example.com/v1 Widget'),
+    ]);
+    expect(problems(objectState([], { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }))).toEqual([expect.stringContaining('object.namespace')]);
+  });
+
+  it("runs a kind's own load-time refinement (a runtime probe that expects nothing)", () => {
+    const probe = { id: 'probe', title: 'probe', kind: 'runtime-probe', hints, from: { namespace: 'shop' }, command: ['true'], expect: {} };
+    expect(problems(probe)).toEqual([expect.stringContaining('expect: expects nothing')]);
+  });
+
+  it('refuses an unknown kind, naming the kinds there are', () => {
+    expect(problems({ id: 'x', title: 'x', kind: 'object-sate', hints })).toEqual([expect.stringContaining('object-state')]);
+  });
+});
+
+describe('watch targets come from the kinds themselves', () => {
+  it('collects one target per (kind, namespace), through any-of', () => {
+    const checks = [
+      checkSchema.parse(objectState([])),
+      checkSchema.parse({
+        id: 'either',
+        title: 'either',
+        kind: 'any-of',
+        hints,
+        checks: [
+          { id: 'a', title: 'a', kind: 'pod-security', pods: { namespace: 'shop' }, level: 'baseline' },
+          { id: 'b', title: 'b', kind: 'event-state', namespace: 'shop', about: { kind: 'ReplicaSet', name: 'api-1' }, reason: 'FailedCreate' },
+        ],
+      }),
+    ];
+    expect(watchTargets(checks).map((target) => `${target.kind}@${target.namespace ?? '*'}`).sort()).toEqual(['Deployment@shop', 'Event@shop', 'Pod@shop', 'ReplicaSet@shop']);
+  });
+});
