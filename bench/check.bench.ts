@@ -6,6 +6,7 @@ import { markCluster } from '../src/cluster/guard.js';
 import { gradeScenario } from '../src/grading/grade.js';
 import { loadKubeAccess } from '../src/kube/config.js';
 import { KubeClient } from '../src/kube/client.js';
+import { labClientIdentity } from '../src/names.js';
 import { startScenario } from '../src/lifecycle/scenario.js';
 import { fixtureCatalogue } from '../test/helpers/fixtures.js';
 import { findCachedBinaries } from '../tools/testplane/build.js';
@@ -26,7 +27,7 @@ export const bench: BenchSuite = async (): Promise<BenchRow[]> => {
   }
   const dir = await mkdtemp(join(tmpdir(), 'bench-plane-'));
   const plane = await up(dir, binaries, () => {});
-  const client = new KubeClient(await loadKubeAccess({ kubeconfig: plane.kubeconfig }));
+  const client = new KubeClient(await loadKubeAccess({ kubeconfig: plane.kubeconfig }), labClientIdentity);
   try {
     await markCluster(client, 'adopt');
     const scenario = findScenario(await loadCatalogue(fixtureCatalogue), 'fixable');

@@ -1,5 +1,9 @@
-/** Exit codes shared by every command: 0 pass, 1 fail, 2 error or usage. */
-export const ExitCode = { ok: 0, fail: 1, error: 2 } as const;
+/**
+ * Exit codes shared by every command: 0 pass (or done), 1 fail, 2 error or
+ * usage. A declined confirmation is 2 everywhere, as is one that could not be
+ * asked: the command did not do what it was asked to.
+ */
+export const ExitCode = { ok: 0, fail: 1, error: 2, declined: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**

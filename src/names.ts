@@ -1,3 +1,5 @@
+import { version } from './version.js';
+
 /** The kind cluster the lab creates, and the kubeconfig context kind names after it. */
 export const labClusterName = 'k8s-sec-lab';
 export const labContextName = `kind-${labClusterName}`;
@@ -7,6 +9,9 @@ export const systemNamespace = 'k8s-sec-lab-system';
 
 /** The field manager of every server-side apply the lab sends. */
 export const fieldManager = 'k8s-sec-lab';
+
+/** How the lab's API client identifies itself: its writes' field manager, and a user agent that names the lab in audit logs. */
+export const labClientIdentity = { fieldManager, userAgent: `k8s-sec-lab/${version}` } as const;
 
 /** Labels on everything the lab creates, so it can find and remove its own objects. */
 export const managedByLabel = 'app.kubernetes.io/managed-by';

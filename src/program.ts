@@ -2,16 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, LabError, messageOf } from './errors.js';
 import type { CommandIO } from './commands/io.js';
 import { writeLine } from './commands/io.js';
-import { action } from './commands/command-module.js';
+import { action, type GlobalOptions } from './commands/command-module.js';
 import { commandModules } from './commands/index.js';
 import { version } from './version.js';
-
-/** Options every command accepts, read with `command.optsWithGlobals()`. */
-export interface GlobalOptions {
-  context?: string;
-  kubeconfig?: string;
-  color: boolean;
-}
 
 /** Runs one CLI invocation and resolves to its exit code; never calls process.exit. */
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {

@@ -1,6 +1,6 @@
 import type { CommandIO } from './commands/io.js';
 import { writeLine } from './commands/io.js';
-import type { GlobalOptions } from './program.js';
+import type { GlobalOptions } from './commands/command-module.js';
 import { createLabServices } from './state/lab-services.js';
 import { runTui } from './ui/run.js';
 
@@ -15,12 +15,12 @@ import { runTui } from './ui/run.js';
 export async function startTui(options: GlobalOptions, io: CommandIO): Promise<void> {
   const warnings: string[] = [];
   const services = createLabServices({
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context ? { context: options.context } : {}),
+    selection: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) },
     env: io.env,
     warn: (message) => warnings.push(message),
   });
-  await runTui({ services, color: options.color && !io.env.NO_COLOR });
+  const { exitMessage } = await runTui({ services, color: options.color && !io.env.NO_COLOR });
   // Warnings (e.g. a progress file set aside) would be lost in the alternate screen: print them after.
   for (const warning of warnings) writeLine(io.stderr, io.color.yellow(`warning: ${warning}`));
+  if (exitMessage) writeLine(io.stderr, io.color.yellow(exitMessage));
 }

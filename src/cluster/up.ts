@@ -1,4 +1,4 @@
-import { LabError, messageOf } from '../errors.js';
+import { ExitCode, LabError, messageOf } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { LabMarker } from './guard.js';
 import type { Readiness } from './kind/readiness.js';
@@ -136,7 +136,7 @@ async function ensureCluster(
       }
       steps.failed('cluster', `kind cluster ${labClusterName} exists but is not healthy: ${readiness.detail}`);
       if (!(await deps.decide({ kind: 'unhealthy', detail: readiness.detail }))) {
-        throw new LabError(`kind cluster ${labClusterName} exists but is not healthy: ${readiness.detail}`, { fix: startOver });
+        throw new LabError(`kind cluster ${labClusterName} exists but is not healthy: ${readiness.detail}`, { fix: startOver, exitCode: ExitCode.declined });
       }
       steps.start('cluster', `deleting the unhealthy cluster ${labClusterName} and creating it again`);
       await provider.delete(labClusterName);
@@ -162,7 +162,8 @@ async function createWithOneRetry(deps: UpDeps, provider: ClusterProvider, confi
       const question = recoverable(error, deps.logFile);
       if (!question) throw error;
       steps.failed('cluster', question.kind === 'interrupted' ? 'interrupted: kind was stopped' : messageOf(error));
-      if (attempt > 1 || !(await deps.decide(question))) throw unrecovered(question, error);
+      if (attempt > 1) throw unrecovered(question, error, ExitCode.error);
+      if (!(await deps.decide(question))) throw unrecovered(question, error, ExitCode.declined);
       steps.start('cluster', `deleting the half-created cluster ${labClusterName} and creating it again`);
       await provider.delete(labClusterName);
     }
@@ -178,14 +179,16 @@ function recoverable(error: unknown, logFile: string): UpQuestion | undefined {
 
 const startOver = 'delete it and start again with `k8s-sec-lab down --yes && k8s-sec-lab up`';
 
-function unrecovered(question: UpQuestion, error: unknown): LabError {
+/** The end of a failed create: a declined retry exits as every declined question does. */
+function unrecovered(question: UpQuestion, error: unknown, exitCode: ExitCode): LabError {
   if (question.kind === 'interrupted') {
     return new LabError(`interrupted: kind create cluster was stopped and the cluster was not marked; a half-created ${labClusterName} may remain (kind's output: ${question.logFile})`, {
       fix: startOver,
+      exitCode,
     });
   }
   const fix = error instanceof LabError && error.fix ? `${error.fix}; then ${startOver}` : startOver;
-  return new LabError(messageOf(error), { fix, cause: error });
+  return new LabError(messageOf(error), { fix, cause: error, exitCode });
 }
 
 /** A cluster that was probed when it was created keeps that answer; anything else is probed now. */

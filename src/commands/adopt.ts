@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
-import { confirm, connectCluster } from './cluster.js';
 import { writeLine } from './io.js';
+import { confirmationHelp, terminalConfirm, withSession } from './lab.js';
 
 interface AdoptOptions {
   yes?: boolean;
@@ -18,29 +18,20 @@ export const adoptCommand: CommandModule = {
           'without this mark. To also install the lab add-ons, use `k8s-sec-lab up --existing`.',
       )
       .option('-y, --yes', 'confirm without asking (needed without a terminal)')
+      .addHelpText('after', `\n${confirmationHelp}`)
       .action(action(ctx, (options: AdoptOptions, command: Command) => runAdopt(ctx, options, command)));
   },
 };
 
 async function runAdopt(ctx: CommandContext, options: AdoptOptions, command: Command): Promise<number> {
-  const client = await connectCluster(command, ctx.io);
-  try {
-    const { markCluster, readMarker } = await import('../cluster/guard.js');
-    const existing = await readMarker(client);
-    if (existing) {
-      writeLine(ctx.io.stdout, `context ${client.context} (${client.server}) is already a lab cluster (marked by \`${existing.markedBy}\` at ${existing.markedAt})`);
+  return withSession(ctx, command, async (session) => {
+    const outcome = await session.adopt(terminalConfirm(ctx.io, options));
+    const { context, server } = outcome.client;
+    if (!outcome.adopted) {
+      writeLine(ctx.io.stdout, `context ${context} (${server}) is already a lab cluster (marked by \`${outcome.markedBy}\` at ${outcome.markedAt})`);
       return 0;
     }
-    await confirm(ctx.io, adoptQuestion(client.context, client.server), options);
-    const marker = await markCluster(client, 'adopt');
-    writeLine(ctx.io.stdout, ctx.io.color.green(`context ${client.context} (${client.server}) is now a lab cluster (lab id ${marker.labId})`));
+    writeLine(ctx.io.stdout, ctx.io.color.green(`context ${context} (${server}) is now a lab cluster (lab id ${outcome.labId})`));
     return 0;
-  } finally {
-    client.close();
-  }
-}
-
-/** The question `adopt` and `up --existing` ask: it names what will be written to, and what follows. */
-export function adoptQuestion(context: string, server: string): string {
-  return `Mark context "${context}" (${server}) as a lab cluster? Lab commands will then create and delete objects there`;
+  });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
-import { gradeAndRecord, scenarioSubcommand, withScenario } from './lab.js';
+import { scenarioSubcommand, withScenario } from './lab.js';
 
 const exitCodes = { pass: ExitCode.ok, fail: ExitCode.fail, error: ExitCode.error } as const;
 
@@ -13,8 +13,8 @@ export const checkCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, (id: string, options: { json?: boolean }, command: Command) =>
-          withScenario(ctx.io, command, id, async (scenario, client) => {
-            const { report } = await gradeAndRecord(ctx.io, scenario, client);
+          withScenario(ctx, command, id, async (session, scenario) => {
+            const report = await session.check(scenario);
             const { gradeJson, gradeText } = await import('../render/grade.js');
             if (options.json) writeJson(ctx.io.stdout, gradeJson(report));
             else writeLine(ctx.io.stdout, gradeText(report, ctx.io.color));

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
+import type { ClusterSelection } from '../lab/connect.js';
 import type { CommandIO } from './io.js';
+
+/** Options every command accepts, read with `command.optsWithGlobals()`. */
+export interface GlobalOptions extends ClusterSelection {
+  color: boolean;
+}
 
 /** What each command module receives when it registers itself. */
 export interface CommandContext {
@@ -20,4 +26,9 @@ export function action<Args extends unknown[]>(
     const code = await run(...args);
     if (typeof code === 'number') ctx.setExitCode(code);
   };
+}
+
+/** The global flags as seen from any subcommand. */
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
 }

@@ -3,6 +3,8 @@ import type { DoctorItem, DoctorStatus } from '../cluster/doctor/items.js';
 import { containerEngines, type ContainerEngine } from '../names.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
+import { sessionFor } from './lab.js';
+import { doctorMarks } from '../render/marks.js';
 
 interface DoctorOptions {
   json?: boolean;
@@ -26,21 +28,20 @@ export const doctorCommand: CommandModule = {
 };
 
 async function runDoctorCommand(ctx: CommandContext, options: DoctorOptions): Promise<number> {
-  const [{ runDoctor }, { selectEngine }] = await Promise.all([import('../cluster/doctor/run.js'), import('../cluster/kind/engine.js')]);
-  const report = await runDoctor({ env: ctx.io.env, engine: selectEngine(options.provider, ctx.io.env) });
+  const { examine } = await import('../lab/cluster.js');
+  const report = await examine(sessionFor(ctx.io), options.provider);
   if (options.json) writeJson(ctx.io.stdout, report);
   else writeHumanReport(ctx, report.items, report.durationMs);
   return report.ok ? 0 : 1;
 }
 
-const marks: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '–' };
 
 function writeHumanReport(ctx: CommandContext, items: readonly DoctorItem[], durationMs: number): void {
   const { color } = ctx.io;
-  const paint: Record<DoctorStatus, (text: string) => string> = { ok: color.green, warn: color.yellow, fail: color.red, skip: color.dim };
   const width = Math.max(...items.map((item) => item.title.length));
   for (const item of items) {
-    writeLine(ctx.io.stdout, `${paint[item.status](marks[item.status])} ${item.title.padEnd(width)}  ${item.detail}`);
+    const { mark, color: name } = doctorMarks[item.status];
+    writeLine(ctx.io.stdout, `${color[name](mark)} ${item.title.padEnd(width)}  ${item.detail}`);
     if (item.fix) writeLine(ctx.io.stdout, `  ${' '.repeat(width)}  ${color.dim(`fix: ${item.fix}`)}`);
   }
   const failing = items.filter((item) => item.status === 'fail').length;

@@ -1,9 +1,8 @@
-import { Option } from 'commander';
-import { containerEngines, labClusterName, labContextName, type ContainerEngine } from '../names.js';
-import { LabError } from '../errors.js';
-import { confirm } from './cluster.js';
+import { type Command, Option } from 'commander';
+import { containerEngines, labClusterName, type ContainerEngine } from '../names.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeLine } from './io.js';
+import { confirmationHelp, terminalConfirm, withSession } from './lab.js';
 
 interface DownOptions {
   provider?: ContainerEngine;
@@ -21,32 +20,17 @@ export const downCommand: CommandModule = {
       )
       .addOption(new Option('--provider <engine>', 'the container engine kind runs on (default: docker, or $KIND_EXPERIMENTAL_PROVIDER)').choices(containerEngines))
       .option('-y, --yes', 'confirm without asking (needed without a terminal)')
-      .action(action(ctx, (options: DownOptions) => runDown(ctx, options)));
+      .addHelpText('after', `\n${confirmationHelp}`)
+      .action(action(ctx, (options: DownOptions, command: Command) => runDown(ctx, options, command)));
   },
 };
 
-async function runDown(ctx: CommandContext, options: DownOptions): Promise<number> {
-  const { env } = ctx.io;
-  const [{ selectEngine }, { kindInstallHint }, { locateKind }, { KindProvider }, { execaRunner }] = await Promise.all([
-    import('../cluster/kind/engine.js'),
-    import('../cluster/kind/install-hint.js'),
-    import('../cluster/kind/locate.js'),
-    import('../cluster/kind/provider.js'),
-    import('../cluster/runner.js'),
-  ]);
-  const lookup = await locateKind(execaRunner, env, process.platform);
-  if (lookup.status === 'missing') {
-    throw new LabError('kind is not installed, so the lab cannot look for its cluster', {
-      fix: `install kind (${kindInstallHint(process.platform, process.arch, env)}), or remove the nodes directly: \`docker rm -f ${labClusterName}-control-plane ${labClusterName}-worker ${labClusterName}-worker2\``,
-    });
-  }
-  const provider = new KindProvider({ kind: lookup.kind, engine: selectEngine(options.provider, env), runner: execaRunner, env, platform: process.platform });
-  if (!(await provider.list()).includes(labClusterName)) {
-    writeLine(ctx.io.stdout, `there is no kind cluster named ${labClusterName}: nothing to delete`);
-    return 0;
-  }
-  await confirm(ctx.io, `Delete the kind cluster ${labClusterName} (context ${labContextName}) and everything in it?`, options);
-  await provider.delete(labClusterName);
-  writeLine(ctx.io.stdout, ctx.io.color.green(`deleted kind cluster ${labClusterName}`));
+async function runDown(ctx: CommandContext, options: DownOptions, command: Command): Promise<number> {
+  const { tearDown } = await import('../lab/cluster.js');
+  const deleted = await withSession(ctx, command, (session) =>
+    tearDown(session, { ...(options.provider ? { provider: options.provider } : {}), confirm: terminalConfirm(ctx.io, options) }),
+  );
+  if (deleted) writeLine(ctx.io.stdout, ctx.io.color.green(`deleted kind cluster ${labClusterName}`));
+  else writeLine(ctx.io.stdout, `there is no kind cluster named ${labClusterName}: nothing to delete`);
   return 0;
 }

@@ -1,26 +1,61 @@
 import type { Command } from 'commander';
-import type { Catalogue, Scenario } from '../catalogue/load.js';
-import type { KubeClient } from '../kube/client.js';
-import type { ProgressStore } from '../progress/store.js';
-import { connectCluster, confirm } from './cluster.js';
+import { LabError } from '../errors.js';
+import type { Confirm } from '../lab/confirm.js';
+import { LabSession } from '../lab/session.js';
+import type { Scenario } from '../catalogue/load.js';
+import { globalOptions, type CommandContext } from './command-module.js';
 import type { CommandIO } from './io.js';
 import { writeLine } from './io.js';
 
-/** The catalogue the CLI serves: the packaged one, or $K8S_SEC_LAB_CATALOGUE (authors, tests). */
-export async function catalogueFor(io: CommandIO): Promise<Catalogue> {
-  const { defaultCatalogueRoot, loadCatalogue } = await import('../catalogue/load.js');
-  return loadCatalogue(defaultCatalogueRoot(io.env), io.env);
+/** The exit code of a declined confirmation, for every command's --help. */
+export const confirmationHelp = 'Exit codes: 0 done, 2 error. A declined confirmation exits with 2 and changes nothing; without a terminal, pass --yes.';
+
+/** The lab session of one CLI invocation: the cluster chosen by --kubeconfig/--context, the catalogue, the progress file. */
+export function sessionFor(io: CommandIO, command?: Command): LabSession {
+  const { kubeconfig, context } = command ? globalOptions(command) : {};
+  return new LabSession({
+    selection: { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) },
+    env: io.env,
+    warn: (message) => writeLine(io.stderr, io.color.yellow(`warning: ${message}`)),
+  });
 }
 
-/** One scenario of the catalogue, or a LabError listing the ids there are. */
-export async function scenarioFor(io: CommandIO, id: string): Promise<Scenario> {
-  const { findScenario } = await import('../catalogue/load.js');
-  return findScenario(await catalogueFor(io), id);
+/** Runs `work` with a session, closing its connection after. */
+export async function withSession<T>(ctx: CommandContext, command: Command | undefined, work: (session: LabSession) => Promise<T>): Promise<T> {
+  const session = sessionFor(ctx.io, command);
+  try {
+    return await work(session);
+  } finally {
+    session.close();
+  }
 }
 
-export async function progressFor(io: CommandIO): Promise<ProgressStore> {
-  const { ProgressStore, progressPath } = await import('../progress/store.js');
-  return new ProgressStore(progressPath(io.env), (message) => writeLine(io.stderr, io.color.yellow(`warning: ${message}`)));
+/** Runs `work` with a session and the scenario named on the command line. */
+export function withScenario<T>(ctx: CommandContext, command: Command, id: string, work: (session: LabSession, scenario: Scenario) => Promise<T>): Promise<T> {
+  return withSession(ctx, command, async (session) => work(session, await session.scenario(id)));
+}
+
+/**
+ * How the CLI answers a confirmation: `--yes` answers for the user; without a
+ * terminal there is no one to ask, so the command refuses instead of waiting
+ * on stdin forever; otherwise it asks, and anything but y/yes is no.
+ */
+export function terminalConfirm(io: CommandIO, options: { yes?: boolean | undefined }, unattended: 'refuse' | 'decline' = 'refuse'): Confirm {
+  return async (question) => {
+    if (options.yes) return true;
+    if (!io.interactive) {
+      if (unattended === 'decline') return false;
+      throw new LabError(`${question} — this needs a confirmation and there is no terminal to ask`, { fix: 'rerun with --yes to confirm' });
+    }
+    return askYesNo(io, question);
+  };
+}
+
+/** One y/N question on the terminal; without one the answer is no. */
+export async function askYesNo(io: CommandIO, question: string): Promise<boolean> {
+  if (!io.interactive) return false;
+  const answer = (await io.prompt(`${question} [y/N] `)).trim().toLowerCase();
+  return answer === 'y' || answer === 'yes';
 }
 
 /** Progress lines go to stderr so stdout stays clean for --json and pipes. */
@@ -31,29 +66,4 @@ export function stepLogger(io: CommandIO): (line: string) => void {
 /** A subcommand that takes a scenario id, as start/check/hint/reset/solve do. */
 export function scenarioSubcommand(program: Command, name: string, description: string): Command {
   return program.command(name).description(description).argument('<id>', 'scenario id (see `list`)');
-}
-
-/** Runs `work` with the scenario and a client for the selected cluster, closing the client after. */
-export async function withScenario<T>(io: CommandIO, command: Command, id: string, work: (scenario: Scenario, client: KubeClient) => Promise<T>): Promise<T> {
-  const scenario = await scenarioFor(io, id);
-  const client = await connectCluster(command, io);
-  try {
-    return await work(scenario, client);
-  } finally {
-    client.close();
-  }
-}
-
-/** The context guard, then a confirmation naming what is about to change: every write starts here. */
-export async function guardAndConfirm(io: CommandIO, client: KubeClient, question: string | undefined, options: { yes?: boolean }): Promise<void> {
-  const { requireLabCluster } = await import('../cluster/guard.js');
-  await requireLabCluster(client);
-  if (question) await confirm(io, question, options);
-}
-
-/** Grades a scenario with the learner's revealed hints and records the attempt (check and hint both do). */
-export async function gradeAndRecord(io: CommandIO, scenario: Scenario, client: KubeClient) {
-  const { gradeAttempt } = await import('../grading/attempt.js');
-  const store = await progressFor(io);
-  return { report: await gradeAttempt(store, scenario, client), store };
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
-import { catalogueFor, progressFor } from './lab.js';
+import { sessionFor } from './lab.js';
 
 /** `list`: the scenarios in curriculum order, with the learner's progress. Needs no cluster. */
 export const listCommand: CommandModule = {
@@ -12,8 +12,8 @@ export const listCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (options: { json?: boolean }) => {
-          const [catalogue, store] = await Promise.all([catalogueFor(ctx.io), progressFor(ctx.io)]);
-          const progress = await store.load();
+          const session = sessionFor(ctx.io);
+          const [catalogue, progress] = await Promise.all([session.catalogue(), session.progress()]);
           const { catalogueJson, catalogueText } = await import('../render/catalogue.js');
           if (options.json) writeJson(ctx.io.stdout, catalogueJson(catalogue, progress));
           else writeLine(ctx.io.stdout, catalogueText(catalogue, progress, ctx.io.color));

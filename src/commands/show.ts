@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
-import { scenarioFor, scenarioSubcommand } from './lab.js';
+import { scenarioSubcommand, sessionFor } from './lab.js';
 
 /** `show <id>`: the briefing, objectives and facts of one scenario. Needs no cluster. */
 export const showCommand: CommandModule = {
@@ -11,7 +11,7 @@ export const showCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (id: string, options: { json?: boolean; debrief?: boolean }) => {
-          const scenario = await scenarioFor(ctx.io, id);
+          const scenario = await sessionFor(ctx.io).scenario(id);
           if (options.json) {
             const { scenarioJson } = await import('../render/catalogue.js');
             writeJson(ctx.io.stdout, { ...scenarioJson(scenario), ...(options.debrief ? { debrief: scenario.debrief } : {}) });

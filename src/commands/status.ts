@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import { writeJson, writeLine } from './io.js';
-import { catalogueFor, progressFor } from './lab.js';
+import { sessionFor } from './lab.js';
 
 /** `status`: the learner's progress over the whole catalogue. Needs no cluster. */
 export const statusCommand: CommandModule = {
@@ -12,7 +12,8 @@ export const statusCommand: CommandModule = {
       .option('--json', 'print JSON')
       .action(
         action(ctx, async (options: { json?: boolean }) => {
-          const [catalogue, store] = await Promise.all([catalogueFor(ctx.io), progressFor(ctx.io)]);
+          const session = sessionFor(ctx.io);
+          const [catalogue, store] = await Promise.all([session.catalogue(), session.progressStore()]);
           const progress = await store.load();
           const [{ progressState }, { stateMark }] = await Promise.all([import('../progress/record.js'), import('../render/catalogue.js')]);
           const rows = catalogue.scenarios.map((scenario) => {

@@ -1,12 +1,11 @@
 import { type Command, Option } from 'commander';
 import { containerEngines, labClusterName, type ContainerEngine } from '../names.js';
-import type { UpEvent, UpOptions, UpQuestion, UpResult } from '../cluster/up.js';
-import { messageOf } from '../errors.js';
-import { adoptQuestion } from './adopt.js';
-import { confirm, connectCluster } from './cluster.js';
+import type { UpEvent } from '../cluster/up.js';
+import type { UpOutcome } from '../lab/cluster.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
 import type { CommandIO } from './io.js';
 import { writeLine } from './io.js';
+import { askYesNo, confirmationHelp, terminalConfirm, withSession } from './lab.js';
 
 interface UpCommandOptions {
   provider?: ContainerEngine;
@@ -28,57 +27,33 @@ export const upCommand: CommandModule = {
       .addOption(new Option('--provider <engine>', 'the container engine kind runs on (default: docker, or $KIND_EXPERIMENTAL_PROVIDER)').choices(containerEngines))
       .option('--existing', 'use an existing cluster (--context, else the current context) instead of creating one')
       .option('-y, --yes', 'answer yes: download kind if needed, recreate a broken cluster, confirm --existing')
+      .addHelpText('after', `\n${confirmationHelp}`)
       .action(action(ctx, (options: UpCommandOptions, command: Command) => runUpCommand(ctx, options, command)));
   },
 };
 
 async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, command: Command): Promise<number> {
+  const [{ bringUp }, { upStepTitles }] = await Promise.all([import('../lab/cluster.js'), import('../cluster/up.js')]);
   const { io } = ctx;
-  const [{ runUp, upStepTitles }, { kindUpDeps }, { labNodeCount }, { selectEngine }] = await Promise.all([
-    import('../cluster/up.js'),
-    import('../cluster/kind/lab-deps.js'),
-    import('../cluster/kind/config.js'),
-    import('../cluster/kind/engine.js'),
-  ]);
-  const deps = kindUpDeps({
-    env: io.env,
-    engine: selectEngine(options.provider, io.env),
-    confirmDownload: (question) => ask(io, question, options.yes),
-    decide: (question) => ask(io, questionText(question), question.kind === 'interrupted' ? false : options.yes),
+  return withSession(ctx, command, async (session) => {
+    const result = await bringUp(session, {
+      ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.existing ? { existing: true } : {}),
+      // Without a terminal, kind's questions are a no and `up` says what it could not do and how to fix
+      // it; --existing's question about the learner's own cluster is refused outright instead.
+      confirm: terminalConfirm(io, options, options.existing ? 'refuse' : 'decline'),
+      // After Ctrl-C, starting over is the learner's own decision: --yes does not answer it.
+      confirmAfterInterrupt: (question) => askYesNo(io, question),
+      report: eventWriter(io, upStepTitles),
+    });
+    try {
+      writeLine(io.stdout);
+      writeLine(io.stdout, io.color.green(summary(result)));
+      return 0;
+    } finally {
+      result.client.close();
+    }
   });
-  let upOptions: UpOptions = { mode: 'kind', expectedNodes: labNodeCount };
-  if (options.existing) {
-    const client = await connectCluster(command, io);
-    await confirm(io, `${adoptQuestion(client.context, client.server)}, after installing the lab add-ons`, options);
-    upOptions = { mode: 'existing', client };
-  }
-  const result = await runUp(deps, upOptions, eventWriter(io, upStepTitles));
-  try {
-    writeLine(io.stdout);
-    writeLine(io.stdout, io.color.green(summary(result)));
-    return 0;
-  } finally {
-    result.client.close();
-  }
-}
-
-/** Asks a yes/no question; `--yes` answers it, and without a terminal the answer is no. */
-async function ask(io: CommandIO, question: string, yes: boolean | undefined): Promise<boolean> {
-  if (yes) return true;
-  if (!io.interactive) return false;
-  const answer = (await io.prompt(`${question} [y/N] `)).trim().toLowerCase();
-  return answer === 'y' || answer === 'yes';
-}
-
-function questionText(question: UpQuestion): string {
-  switch (question.kind) {
-    case 'interrupted':
-      return `kind was stopped. Delete the half-created cluster ${labClusterName} and create it again?`;
-    case 'create-failed':
-      return `Creating the cluster failed (${messageOf(question.error)}; kind's output: ${question.logFile}). Delete what was created and try once more?`;
-    case 'unhealthy':
-      return `The kind cluster ${labClusterName} exists but is not healthy (${question.detail}). Delete it and create it again?`;
-  }
 }
 
 /** Writes one line per event: a start line, then the outcome with the step's elapsed time. */
@@ -95,7 +70,7 @@ function eventWriter(io: CommandIO, titles: Record<UpEvent['step'], string>): (e
 }
 
 /** The closing line; after a fresh create it splits kind's own time from the lab's overhead. */
-function summary(result: UpResult): string {
+function summary(result: UpOutcome): string {
   const total = seconds(result.timings.totalMs);
   const split =
     result.timings.createMs === undefined

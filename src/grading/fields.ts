@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resourceType } from '../kube/resources.js';
-import { parsePath } from './field-paths.js';
+import { parsePath } from './field-path-syntax.js';
 
 /**
  * The zod building blocks that check kinds compose their fields from. Each

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Scenario } from '../catalogue/load.js';
 import type { KubeClient } from '../kube/client.js';
 import { ClusterView } from './cluster-view.js';
-import { runCheck } from './kinds/registry.js';
+import type { ScenarioContext } from './context.js';
+import { runCheck, type CheckSpec } from './kinds/registry.js';
 import { hintRungs, type CheckResult, type GradeReport, type OverallStatus } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ import { hintRungs, type CheckResult, type GradeReport, type OverallStatus } fro
  * one shared read-only view (so each LIST is sent once), then one status:
  * error if anything could not be judged, else fail if anything failed.
  */
-export async function gradeScenario(scenario: Scenario, client: KubeClient, hintsRevealed: Record<string, number> = {}): Promise<GradeReport> {
+export async function gradeScenario(scenario: ScenarioContext & { checks: readonly CheckSpec[] }, client: KubeClient, hintsRevealed: Record<string, number> = {}): Promise<GradeReport> {
   const started = performance.now();
   const requestsBefore = client.requestCount;
   const view = new ClusterView(client);

@@ -1,4 +1,3 @@
-import type { CheckKind } from './kinds/registry.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 export type OverallStatus = 'pass' | 'fail' | 'error';
@@ -25,7 +24,8 @@ export interface Verdict {
 export interface CheckResult extends Verdict {
   id: string;
   title: string;
-  kind: CheckKind;
+  /** The check's kind as scenario.yaml names it, e.g. "pod-security". */
+  kind: string;
   /** `fix` checks replay the attack; `guard` checks prove the legitimate path still works. */
   role: 'fix' | 'guard';
   /** The hint rung `hint` would reveal next for this check, when it is not passing. */

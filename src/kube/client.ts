@@ -2,8 +2,6 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { request as httpRequest } from 'node:http';
 import type { KubeObject } from '../model/k8s.js';
 import { LabError } from '../errors.js';
-import { version } from '../version.js';
-import { fieldManager } from '../names.js';
 import type { KubeAccess } from './config.js';
 import { KubeRequestError, parseStatus } from './errors.js';
 import { collectionPath, objectPath, resourceType, type ResourceType } from './resources.js';
@@ -54,8 +52,12 @@ interface RequestParts {
 }
 
 const defaultTimeoutMs = 10_000;
-/** Names the lab in the API server's audit log, so its requests can be told apart. */
-const userAgent = `k8s-sec-lab/${version}`;
+
+/** Who the client says it is: the field manager of its writes, and the user agent the audit log records. */
+export interface ClientIdentity {
+  fieldManager: string;
+  userAgent: string;
+}
 
 /**
  * The lab's only door to Kubernetes: plain JSON in and out, one keep-alive
@@ -68,7 +70,10 @@ export class KubeClient {
   requestCount = 0;
   private agent: HttpsAgent | undefined;
 
-  constructor(readonly access: KubeAccess) {}
+  constructor(
+    readonly access: KubeAccess,
+    private readonly identity: ClientIdentity,
+  ) {}
 
   get server(): string {
     return this.access.server;
@@ -101,7 +106,7 @@ export class KubeClient {
   /** Server-side apply as the lab's field manager; `force` takes over fields other managers own. */
   async apply(object: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
     const { type, name, namespace } = identify(object);
-    const query = new URLSearchParams({ fieldManager, force: String(options.force ?? true) });
+    const query = new URLSearchParams({ fieldManager: this.identity.fieldManager, force: String(options.force ?? true) });
     if (options.dryRun) query.set('dryRun', 'All');
     return (await this.request('PATCH', objectPath(type, name, namespace), {
       query,
@@ -114,7 +119,7 @@ export class KubeClient {
   async create(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
     const type = lookup(object as TypeRef);
     const namespace = type.namespaced ? object.metadata?.namespace : undefined;
-    const query = new URLSearchParams({ fieldManager });
+    const query = new URLSearchParams({ fieldManager: this.identity.fieldManager });
     if (options.dryRun) query.set('dryRun', 'All');
     return (await this.request('POST', collectionPath(type, namespace), {
       query,
@@ -239,7 +244,7 @@ export class KubeClient {
 
   /** Authentication is applied per request (exec-plugin tokens expire); TLS material once. */
   private async requestOptions(method: string, contentType: string | undefined, body: string | undefined): Promise<RequestOptions> {
-    const options: RequestOptions = { method, headers: { accept: 'application/json', 'user-agent': userAgent } };
+    const options: RequestOptions = { method, headers: { accept: 'application/json', 'user-agent': this.identity.userAgent } };
     await this.access.kubeConfig.applyToHTTPSOptions(options);
     const proxied = Boolean(this.access.kubeConfig.getCurrentCluster()?.proxyUrl);
     if (!proxied) {

@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LabError } from '../errors.js';
-import { labContextName } from '../names.js';
 
 /** Which cluster a command talks to, resolved from flags, $KUBECONFIG and the kubeconfig. */
 export interface KubeAccess {
@@ -19,6 +18,8 @@ export interface KubeAccessOptions {
   /** A kubeconfig as YAML text (e.g. from `kind get kubeconfig`), instead of files. */
   yaml?: string;
   context?: string;
+  /** Used instead of the current context when the kubeconfig has it and no `context` is given. */
+  preferredContext?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -33,9 +34,8 @@ export function kubeconfigFiles(options: KubeAccessOptions): string[] {
 /**
  * Loads the kubeconfig explicitly. Unlike client-node's loadFromDefault, a
  * missing kubeconfig or context is an error here, never a silent fallback to
- * http://localhost:8080. Without --context the lab's own kind context wins
- * over the current context, so a learner's production context is not used by
- * accident.
+ * http://localhost:8080. Without an explicit context, `preferredContext`
+ * wins over the current context when the kubeconfig has it.
  */
 export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAccess> {
   if (options.yaml !== undefined) {
@@ -75,7 +75,8 @@ export async function loadKubeAccess(options: KubeAccessOptions): Promise<KubeAc
 
 function selectContext(kubeConfig: KubeConfig, options: KubeAccessOptions, existing: string[]): KubeAccess {
   const names = kubeConfig.getContexts().map((context) => context.name);
-  const context = options.context ?? (names.includes(labContextName) ? labContextName : kubeConfig.getCurrentContext());
+  const preferred = options.preferredContext && names.includes(options.preferredContext) ? options.preferredContext : undefined;
+  const context = options.context ?? preferred ?? kubeConfig.getCurrentContext();
   if (!context) {
     throw new LabError(`${existing.join(', ')} has no current context`, {
       fix: names.length > 0 ? `pass --context (one of: ${names.join(', ')})` : 'run `k8s-sec-lab up` to create the lab cluster',

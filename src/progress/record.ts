@@ -1,4 +1,3 @@
-import type { GradeReport } from '../grading/types.js';
 import type { ProgressStore, ScenarioProgress } from './store.js';
 
 /** Domain events of a learner's progress, each one atomic update of the store. */
@@ -17,13 +16,13 @@ export function recordSolution(store: ProgressStore, id: string): Promise<Scenar
   });
 }
 
-/** A pass completes the scenario only when the current attempt was not solved by `solve`. */
-export function recordCheck(store: ProgressStore, report: GradeReport): Promise<ScenarioProgress> {
-  return store.updateScenario(report.scenario, (scenario) => {
+/** A check the learner asked for. A pass completes the scenario only when the current attempt was not solved by `solve`. */
+export function recordCheck(store: ProgressStore, id: string, status: 'pass' | 'fail' | 'error'): Promise<ScenarioProgress> {
+  return store.updateScenario(id, (scenario) => {
     const at = now();
     scenario.attempts += 1;
-    scenario.lastResult = { at, status: report.status };
-    if (report.status === 'pass' && !solvedBySolution(scenario)) scenario.completedAt ??= at;
+    scenario.lastResult = { at, status };
+    if (status === 'pass' && !solvedBySolution(scenario)) scenario.completedAt ??= at;
   });
 }
 
@@ -41,7 +40,9 @@ export function solvedBySolution(scenario: ScenarioProgress): boolean {
 }
 
 /** One word for lists: done (own fix), solved (with the solution), started, or new. */
-export function progressState(scenario: ScenarioProgress | undefined): 'done' | 'solved' | 'started' | 'new' {
+export type ProgressState = 'done' | 'solved' | 'started' | 'new';
+
+export function progressState(scenario: ScenarioProgress | undefined): ProgressState {
   if (!scenario) return 'new';
   if (scenario.completedAt) return 'done';
   if (scenario.solutionAppliedAt) return 'solved';

@@ -1,15 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import type { Catalogue, Scenario } from '../catalogue/load.js';
-import { progressState } from '../progress/record.js';
+import { progressState, type ProgressState } from '../progress/record.js';
 import type { Progress } from '../progress/store.js';
-
-export type ProgressState = ReturnType<typeof progressState>;
-
-const stateMarks: Record<ProgressState, string> = { done: '✓', solved: '◆', started: '•', new: ' ' };
+import { progressLegend, progressMarks } from './marks.js';
 
 export function stateMark(state: ProgressState, color: ChalkInstance): string {
-  const mark = stateMarks[state];
-  return state === 'done' ? color.green(mark) : state === 'solved' ? color.yellow(mark) : state === 'started' ? color.cyan(mark) : mark;
+  const { mark, color: name } = progressMarks[state];
+  return state === 'new' ? mark : color[name](mark);
 }
 
 /** The catalogue as `list --json` prints it: tracks in curriculum order, each scenario with its progress. */
@@ -38,7 +35,7 @@ export function catalogueText(catalogue: Catalogue, progress: Progress, color: C
     }
     lines.push('');
   }
-  lines.push(color.dim(`${stateMarks.done} done   ${stateMarks.solved} solved with the solution   ${stateMarks.started} started`));
+  lines.push(color.dim(progressLegend));
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import wrapAnsi from 'wrap-ansi';
 import type { ChalkInstance } from 'chalk';
+import { sharedError } from '../grading/report.js';
 import type { CheckResult, CheckStatus, GradeReport } from '../grading/types.js';
 
 const marks: Record<CheckStatus, string> = { pass: '✓', fail: '✗', error: '!', skipped: '-' };
@@ -39,21 +40,13 @@ export function gradeText(report: GradeReport, color: ChalkInstance): string {
   const summary = [`${counts('pass')} passed`, counts('fail') ? `${counts('fail')} failed` : '', counts('error') ? `${counts('error')} could not be judged` : '', counts('skipped') ? `${counts('skipped')} skipped` : '']
     .filter(Boolean)
     .join(', ');
-  const sharedError = commonError(report);
-  if (sharedError) return `${report.scenario}: ${verdict}: ${sharedError}`;
+  const shared = sharedError(report);
+  if (shared) return `${report.scenario}: ${verdict}: ${shared}`;
   const lines = [`${report.scenario}: ${verdict} (${summary})`];
   for (const check of report.checks) lines.push(...checkLines(check, color));
   const firstHint = report.checks.find((check) => check.nextHint);
   if (report.status !== 'pass' && firstHint) lines.push('', color.dim(`stuck? k8s-sec-lab hint ${report.scenario} reveals a ${firstHint.nextHint} for "${firstHint.title}"`));
   return lines.join('\n');
-}
-
-/** When every check failed to run for one reason (API server down), that reason is the whole story. */
-function commonError(report: GradeReport): string | undefined {
-  const judged = report.checks.filter((check) => check.status !== 'skipped');
-  const messages = new Set(judged.map((check) => (check.status === 'error' ? check.message : undefined)));
-  const [only] = messages;
-  return messages.size === 1 && only !== undefined && judged.length > 1 ? only : undefined;
 }
 
 function checkLines(check: CheckResult, color: ChalkInstance): string[] {

@@ -2,105 +2,54 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../catalogue/load.js';
-import { defaultCatalogueRoot, loadCatalogue } from '../catalogue/load.js';
-import { readMarker } from '../cluster/guard.js';
-import { messageOf } from '../errors.js';
-import { gradeAttempt } from '../grading/attempt.js';
-import type { KubeClient } from '../kube/client.js';
-import { KubeRequestError } from '../kube/errors.js';
-import { resetScenario, solveScenario, startScenario } from '../lifecycle/scenario.js';
-import { recordHint, recordSolution, recordStart } from '../progress/record.js';
-import { ProgressStore, progressPath } from '../progress/store.js';
-import type { ClusterStatus, LabServices } from './services.js';
 import { watchTargets } from '../grading/kinds/registry.js';
 import type { WatchTarget } from '../grading/watch.js';
+import type { KubeClient } from '../kube/client.js';
+import type { ClusterSelection } from '../lab/connect.js';
+import { LabSession } from '../lab/session.js';
+import type { LabServices } from './services.js';
 
 export interface LabServicesOptions {
-  kubeconfig?: string;
-  context?: string;
+  selection: ClusterSelection;
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }
 
-/** The TUI's services, backed by the same modules the CLI commands use. */
+/** The learner confirmed in the TUI's confirmation bar before the store calls a write. */
+const confirmed = async () => true;
+
+/** The TUI's services: the lab's use-case layer (LabSession), plus the watches and the shell the TUI needs. */
 export function createLabServices(options: LabServicesOptions): LabServices {
-  const progressStore = new ProgressStore(progressPath(options.env), options.warn);
+  const session = new LabSession(options);
   const stops = new Set<() => void>();
-  let client: Promise<KubeClient> | undefined;
   let shellDir: string | undefined;
 
-  const connect = (): Promise<KubeClient> => {
-    client ??= (async () => {
-      const [{ loadKubeAccess }, { KubeClient }] = await Promise.all([import('../kube/config.js'), import('../kube/client.js')]);
-      return new KubeClient(
-        await loadKubeAccess({
-          ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-          ...(options.context ? { context: options.context } : {}),
-          env: options.env,
-        }),
-      );
-    })();
-    // A failed connection (no kubeconfig yet) is retried next time, e.g. after `up`.
-    client.catch(() => (client = undefined));
-    return client;
-  };
-
-  const withProgress = async (record: () => Promise<unknown>) => {
-    await record();
-    return progressStore.load();
-  };
-
   return {
-    loadCatalogue: () => loadCatalogue(defaultCatalogueRoot(options.env), options.env),
-    loadProgress: () => progressStore.load(),
+    loadCatalogue: () => session.catalogue(),
+    loadProgress: () => session.progress(),
 
-    async clusterStatus(): Promise<ClusterStatus> {
-      let kube: KubeClient;
-      try {
-        kube = await connect();
-      } catch (error) {
-        return { state: 'no-kubeconfig', message: `${messageOf(error)}: press u to create the lab cluster` };
-      }
-      const where = { context: kube.context, server: kube.server };
-      try {
-        const marker = await readMarker(kube);
-        if (!marker) {
-          return { state: 'not-lab', ...where, message: `${kube.context} is not a lab cluster: press u to create one, or run k8s-sec-lab adopt` };
-        }
-        return { state: 'ready', ...where, networkPolicy: marker.networkPolicyEnforced };
-      } catch (error) {
-        const unreachable = error instanceof KubeRequestError && error.isUnreachable;
-        return { state: 'unreachable', ...where, message: unreachable ? `cannot reach ${kube.server}: is the cluster running? (press d for the doctor)` : messageOf(error) };
-      }
+    async clusterStatus() {
+      const status = await session.clusterStatus();
+      const next = { 'no-kubeconfig': 'press u to create the lab cluster', 'not-lab': 'press u to create one, or run k8s-sec-lab adopt', unreachable: 'press d for the doctor' } as const;
+      return status.state in next ? { ...status, message: `${status.message}: ${next[status.state as keyof typeof next]}` } : status;
     },
 
-    async start(scenario, log) {
-      await startScenario(scenario, await connect(), log);
-      return withProgress(() => recordStart(progressStore, scenario.id));
+    start: (scenario, log) => session.start(scenario, { confirm: confirmed, log }),
+    reset: (scenario, log) => session.reset(scenario, { confirm: confirmed, log }),
+    solve: (scenario, log) => session.solve(scenario, { confirm: confirmed, log }),
+
+    async check(scenario, { attempt }) {
+      const report = attempt ? await session.check(scenario) : await session.regrade(scenario);
+      return { report, progress: await session.progress() };
     },
 
-    async reset(scenario, log) {
-      await resetScenario(scenario, await connect(), log);
-      return withProgress(() => recordStart(progressStore, scenario.id));
-    },
-
-    async solve(scenario, log) {
-      await solveScenario(scenario, await connect(), log);
-      return withProgress(() => recordSolution(progressStore, scenario.id));
-    },
-
-    async check(scenario) {
-      const report = await gradeAttempt(progressStore, scenario, await connect());
-      return { report, progress: await progressStore.load() };
-    },
-
-    async hint(scenario, checkId) {
-      const revealed = await recordHint(progressStore, scenario.id, checkId);
-      return { revealed, progress: await progressStore.load() };
+    async hint(scenario) {
+      const revealed = await session.hint(scenario);
+      return { ...revealed, progress: await session.progress() };
     },
 
     async watch(scenario, onChange) {
-      const kube = await connect();
+      const kube = await session.connect();
       const local = new Set<() => void>();
       // A watch ends at the server's timeout; start it again until stopped.
       const follow = async (target: WatchTarget) => {
@@ -120,39 +69,25 @@ export function createLabServices(options: LabServicesOptions): LabServices {
       return stopAll;
     },
 
-    async provision(report) {
-      const [{ runUp }, { kindUpDeps }, { selectEngine }, { labNodeCount }] = await Promise.all([
-        import('../cluster/up.js'),
-        import('../cluster/kind/lab-deps.js'),
-        import('../cluster/kind/engine.js'),
-        import('../cluster/kind/config.js'),
-      ]);
+    async provision(report, signal) {
+      const { bringUp } = await import('../lab/cluster.js');
       // The learner confirmed creating the cluster, which includes fetching the pinned, verified kind.
       // Deleting a broken cluster is another decision: the screen shows the failure and the log instead.
-      const deps = kindUpDeps({ env: options.env, engine: selectEngine(undefined, options.env), confirmDownload: async () => true, decide: async () => false });
-      try {
-        const result = await runUp(deps, { mode: 'kind', expectedNodes: labNodeCount }, report);
-        result.client.close();
-        return { logPath: deps.logFile };
-      } catch (error) {
-        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { logPath: deps.logFile });
-      } finally {
-        // The new cluster's context is the one to use from now on.
-        void client?.then((kube) => kube.close(), () => undefined);
-        client = undefined;
-      }
+      const result = await bringUp(session, { confirmDownload: confirmed, confirm: async () => false, report, signal });
+      result.client.close();
+      return { logPath: result.logFile };
     },
 
     async doctor() {
-      const [{ runDoctor }, { selectEngine }] = await Promise.all([import('../cluster/doctor/run.js'), import('../cluster/kind/engine.js')]);
-      return (await runDoctor({ env: options.env, engine: selectEngine(undefined, options.env) })).items;
+      const { examine } = await import('../lab/cluster.js');
+      return (await examine(session)).items;
     },
 
     async shellEnvironment(scenario: Scenario) {
       const env: NodeJS.ProcessEnv = { ...options.env, K8S_SEC_LAB_SCENARIO: scenario.id };
       let kube: KubeClient;
       try {
-        kube = await connect();
+        kube = await session.connect();
       } catch {
         return env;
       }
@@ -166,7 +101,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
 
     close() {
       for (const stop of [...stops]) stop();
-      void client?.then((kube) => kube.close(), () => undefined);
+      session.close();
       if (shellDir) rmSync(shellDir, { recursive: true, force: true });
     },
   };

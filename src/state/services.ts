@@ -2,29 +2,20 @@ import type { Catalogue, Scenario } from '../catalogue/load.js';
 import type { GradeReport } from '../grading/types.js';
 import type { DoctorItem } from '../cluster/doctor/items.js';
 import type { UpEvent } from '../cluster/up.js';
+import type { ClusterStatus, Log, RevealedHint } from '../lab/session.js';
 import type { Progress } from '../progress/store.js';
 
-/** What the status bar says about the cluster the lab would use. */
-export interface ClusterStatus {
-  state: 'checking' | 'ready' | 'not-lab' | 'unreachable' | 'no-kubeconfig';
-  context?: string;
-  server?: string;
-  /** From the lab marker: whether `up` proved NetworkPolicy enforcement. */
-  networkPolicy?: 'true' | 'false' | 'unknown';
-  message?: string;
-}
-
-/** One line of a long operation's progress (start, reset, solve, up). */
-export type Log = (line: string) => void;
+export type { ClusterStatus, DoctorItem, Log, RevealedHint };
 
 /** A step of `up` as the provisioning screen shows it. */
 export type ProvisionEvent = UpEvent;
-export type { DoctorItem };
 
 /**
  * Everything the TUI does outside itself. The store calls these and keeps
- * only results, so state transitions are tested without a terminal, and the
- * real implementation (lab-services.ts) is the same code the CLI runs.
+ * only results, so state transitions are tested without a terminal; the real
+ * implementation (lab-services.ts) is the lab's use-case layer, the same
+ * code the CLI runs. The learner has confirmed a write in the TUI before
+ * the store calls it.
  */
 export interface LabServices {
   loadCatalogue(): Promise<Catalogue>;
@@ -33,13 +24,14 @@ export interface LabServices {
   start(scenario: Scenario, log: Log): Promise<Progress>;
   reset(scenario: Scenario, log: Log): Promise<Progress>;
   solve(scenario: Scenario, log: Log): Promise<Progress>;
-  /** Grades and records the attempt; returns the report and the updated progress. */
-  check(scenario: Scenario): Promise<{ report: GradeReport; progress: Progress }>;
-  /** Reveals the next rung for a check; returns how many rungs are revealed and the progress. */
-  hint(scenario: Scenario, checkId: string): Promise<{ revealed: number; progress: Progress }>;
+  /** Grades; `attempt` records it as one the learner asked for, while automatic re-checks are not. */
+  check(scenario: Scenario, options: { attempt: boolean }): Promise<{ report: GradeReport; progress: Progress }>;
+  /** Grades and reveals the next rung for the first failing check; throws, spending nothing, when a check could not be judged. */
+  hint(scenario: Scenario): Promise<RevealedHint & { progress: Progress }>;
   /** Calls `onChange` when objects the scenario's checks read change; resolves to a stop function. */
   watch(scenario: Scenario, onChange: () => void): Promise<() => void>;
-  provision(report: (event: ProvisionEvent) => void): Promise<{ logPath?: string }>;
+  /** Creates the lab cluster; aborting `signal` stops kind. */
+  provision(report: (event: ProvisionEvent) => void, signal: AbortSignal): Promise<{ logPath?: string }>;
   doctor(): Promise<DoctorItem[]>;
   /** Environment for the learner's shell (`t`): KUBECONFIG, context, namespace. */
   shellEnvironment(scenario: Scenario): Promise<NodeJS.ProcessEnv>;

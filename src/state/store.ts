@@ -1,7 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Catalogue, Scenario } from '../catalogue/load.js';
 import { messageOf } from '../errors.js';
-import { hintTarget, revealedRungs } from '../grading/hints.js';
 import type { GradeReport, HintRung } from '../grading/types.js';
 import { emptyProgress, type Progress } from '../progress/store.js';
 import type { ClusterStatus, DoctorItem, LabServices, ProvisionEvent } from './services.js';
@@ -39,9 +38,13 @@ export interface LabState {
   runs: Record<string, ScenarioRun>;
   size: { columns: number; rows: number };
   provision: { running: boolean; events: ProvisionEvent[]; logPath?: string; error?: string };
+  /** Printed after the TUI leaves the terminal, e.g. what an interrupted `up` left behind. */
+  exitMessage?: string;
   doctor: { running: boolean; items?: DoctorItem[]; error?: string };
   /** Set when the UI should hand the terminal to the learner's shell, then come back. */
   shellRequested: boolean;
+  /** Quit was asked while `up` runs: kind is being stopped first. */
+  quitting: boolean;
   quitRequested: boolean;
 }
 
@@ -65,7 +68,8 @@ export interface LabActions {
   runDoctor(): Promise<void>;
   runProvision(): Promise<void>;
   requestShell(): void;
-  shellDone(): void;
+  /** The shell hand-off ended; `failure` says why the shell could not start or run. */
+  shellDone(failure?: string): void;
   quit(): void;
 }
 
@@ -102,8 +106,10 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
       }
     };
 
-    const grade = async (scenario: Scenario) => {
-      const { report, progress } = await services.check(scenario);
+    let provisioning: AbortController | undefined;
+
+    const grade = async (scenario: Scenario, attempt = true) => {
+      const { report, progress } = await services.check(scenario, { attempt });
       set({ progress });
       // A hint is for a failing check: once everything passes it only hides the debrief.
       updateRun(scenario.id, { report, checkedAt: Date.now(), ...(report.status === 'pass' ? { hint: undefined } : {}) });
@@ -128,6 +134,7 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
       provision: { running: false, events: [] },
       doctor: { running: false },
       shellRequested: false,
+      quitting: false,
       quitRequested: false,
 
       async init() {
@@ -198,25 +205,18 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
       async check(options = {}) {
         const scenario = openScenario();
         if (!scenario) return;
-        // Timer and watch triggers must not pile up behind a slow grade or interrupt an operation.
+        // Timer and watch triggers must not pile up behind a slow grade or interrupt an operation,
+        // and they are not attempts: status counts only the checks the learner asked for.
         if (options.quiet && get().runs[scenario.id]?.busy) return;
-        await operate('checking', grade);
+        await operate('checking', (open) => grade(open, !options.quiet));
       },
 
       async hint() {
+        // Graded afresh, as `hint` does: a stale report could spend a rung on a check that passes by now.
         await operate('hinting', async (scenario) => {
-          const run = get().runs[scenario.id];
-          const report = run?.report ?? (await services.check(scenario)).report;
-          const target = hintTarget(report);
-          if (!target) {
-            updateRun(scenario.id, { hint: undefined, report });
-            return;
-          }
-          const spec = scenario.checks.find((check) => check.id === target.id);
-          if (!spec) return;
-          const { revealed, progress } = await services.hint(scenario, target.id);
+          const { report, hint, progress } = await services.hint(scenario);
           set({ progress });
-          updateRun(scenario.id, { report, hint: { checkId: target.id, title: target.title, rungs: revealedRungs(spec.hints, revealed) } });
+          updateRun(scenario.id, { report, checkedAt: Date.now(), hint: hint ? { checkId: hint.checkId, title: hint.title, rungs: hint.rungs } : undefined });
         });
       },
 
@@ -253,12 +253,21 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
         if (get().provision.running) return;
         set({ screen: 'provision', provision: { running: true, events: [] } });
         const report = (event: ProvisionEvent) => set((state) => ({ provision: { ...state.provision, events: [...state.provision.events, event] } }));
+        provisioning = new AbortController();
         try {
-          const { logPath } = await services.provision(report);
+          const { logPath } = await services.provision(report, provisioning.signal);
           set((state) => ({ provision: { ...state.provision, running: false, ...(logPath ? { logPath } : {}) } }));
         } catch (error) {
-          const logPath = (error as { logPath?: string }).logPath;
+          const logPath = (error as { logFile?: string }).logFile;
           set((state) => ({ provision: { ...state.provision, running: false, error: messageOf(error), ...(logPath ? { logPath } : {}) } }));
+        } finally {
+          provisioning = undefined;
+        }
+        if (get().quitting) {
+          // The learner quit while kind was running: say what it left behind once the terminal is back.
+          const { error, logPath } = get().provision;
+          set({ quitRequested: true, ...(error ? { exitMessage: `${error}${logPath ? ` (kind's output: ${logPath})` : ''}` } : {}) });
+          return;
         }
         set({ cluster: await services.clusterStatus() });
       },
@@ -267,11 +276,19 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
         if (openScenario()) set({ shellRequested: true });
       },
 
-      shellDone() {
+      shellDone(failure) {
         set({ shellRequested: false });
+        const scenario = openScenario();
+        if (failure && scenario) updateRun(scenario.id, { error: failure });
       },
 
       quit() {
+        // Quitting while `up` runs stops kind first; runProvision then quits and reports what is left.
+        if (provisioning) {
+          set({ quitting: true });
+          provisioning.abort();
+          return;
+        }
         set({ quitRequested: true });
       },
     };

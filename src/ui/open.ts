@@ -1,5 +1,5 @@
 import type { CommandIO } from '../commands/io.js';
-import type { GlobalOptions } from '../program.js';
+import type { GlobalOptions } from '../commands/command-module.js';
 
 /**
  * Opens the TUI for `k8s-sec-lab` on a terminal. ink and chalk decide how to

@@ -21,7 +21,7 @@ export interface TuiOptions {
  * again with the same state. Whatever happens, the terminal is restored and
  * every watch is stopped before this resolves.
  */
-export async function runTui(options: TuiOptions): Promise<void> {
+export async function runTui(options: TuiOptions): Promise<{ exitMessage?: string }> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   const store = createLabStore(options.services, { columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -52,18 +52,39 @@ export async function runTui(options: TuiOptions): Promise<void> {
     restore();
     options.services.close();
   }
+  const { exitMessage } = store.getState();
+  return exitMessage ? { exitMessage } : {};
 }
 
-/** The learner's own shell, with KUBECONFIG and the scenario's namespace set; the TUI returns when it exits. */
-async function runShell(store: LabStore, services: LabServices): Promise<void> {
+/**
+ * The learner's own shell, with KUBECONFIG and the scenario's namespace set;
+ * the TUI returns when it exits. A shell that cannot start (a $SHELL that does
+ * not exist) or dies on a signal is reported on the scenario screen.
+ */
+async function runShell(store: LabStore, services: LabServices, spawnShell: typeof spawnSync = spawnSync): Promise<void> {
   const scenario = openScenarioOf(store.getState());
+  let failure: string | undefined;
   try {
     if (!scenario) return;
     const env = await services.shellEnvironment(scenario);
-    const shell = process.env.SHELL || '/bin/sh';
+    const shell = env.SHELL || '/bin/sh';
     process.stdout.write(`k8s-sec-lab: a shell for ${scenario.id} (namespace ${scenario.namespaces[0]}). Type exit to return to the lab.\n`);
-    spawnSync(shell, [], { stdio: 'inherit', env });
+    const result = spawnShell(shell, [], { stdio: 'inherit', env });
+    failure = shellFailure(shell, result);
+  } catch (error) {
+    failure = `could not open a shell: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
-    store.getState().shellDone();
+    store.getState().shellDone(failure);
   }
+}
+
+/** Why a shell hand-off failed, or undefined when the shell ran (whatever its last command's exit code). */
+export function shellFailure(shell: string, result: { error?: Error; signal?: NodeJS.Signals | null }): string | undefined {
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    const fix = code === 'ENOENT' ? ': set SHELL to a shell that exists, e.g. SHELL=/bin/bash' : '';
+    return `could not start your shell ${shell} (${result.error.message})${fix}`;
+  }
+  if (result.signal) return `your shell ${shell} was ended by ${result.signal}`;
+  return undefined;
 }

@@ -36,8 +36,9 @@ describe('k8s-sec-lab down', () => {
   it('asks on a terminal, and "n" keeps the cluster', async () => {
     const env = await withClusters('k8s-sec-lab\n');
     const result = await runCliForTest(['down'], { env: env.env, interactive: true, answers: ['n'] });
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('cancelled; nothing was changed');
+    // A declined confirmation exits as every declined confirmation does (up's questions too).
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('nothing was changed');
     expect((await kindArgs(env)).filter((args) => args[0] === 'delete')).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpectation, parsePath, valuesAt } from '../../src/grading/field-paths.js';
+import { parsePath } from '../../src/grading/field-path-syntax.js';
+import { checkExpectation, valuesAt } from '../../src/grading/field-paths.js';
 import type { ExpectationSpec } from '../../src/grading/fields.js';
 
 const pod = {

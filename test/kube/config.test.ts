@@ -33,16 +33,16 @@ describe('loadKubeAccess', () => {
     await expect(loadKubeAccess({ kubeconfig: '/nope/config', env: {} })).rejects.toThrow('kubeconfig /nope/config does not exist');
   });
 
-  it("prefers the lab's own kind context over the current context", async () => {
+  it('prefers the preferred context (the lab names its own) over the current context', async () => {
     const file = await write(kubeconfig(['production', 'kind-k8s-sec-lab'], 'production'));
-    const access = await loadKubeAccess({ kubeconfig: file, env: {} });
+    const access = await loadKubeAccess({ kubeconfig: file, preferredContext: 'kind-k8s-sec-lab', env: {} });
     expect(access.context).toBe('kind-k8s-sec-lab');
     expect(access.server).toBe('https://kind-k8s-sec-lab.example:6443');
   });
 
   it('uses the current context when there is no lab context, and --context when given', async () => {
     const file = await write(kubeconfig(['staging', 'dev'], 'staging'));
-    expect((await loadKubeAccess({ kubeconfig: file, env: {} })).context).toBe('staging');
+    expect((await loadKubeAccess({ kubeconfig: file, preferredContext: 'kind-k8s-sec-lab', env: {} })).context).toBe('staging');
     expect((await loadKubeAccess({ kubeconfig: file, context: 'dev', env: {} })).context).toBe('dev');
   });
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordCheck, recordHint, recordSolution, recordStart, progressState } from '../../src/progress/record.js';
 import { ProgressStore, progressPath } from '../../src/progress/store.js';
-import type { GradeReport } from '../../src/grading/types.js';
 
 async function newStore() {
   const dir = await mkdtemp(join(tmpdir(), 'progress-'));
@@ -12,7 +11,6 @@ async function newStore() {
   return { dir, warnings, store: new ProgressStore(join(dir, 'progress.json'), (message) => warnings.push(message)) };
 }
 
-const report = (status: GradeReport['status']): GradeReport => ({ scenario: 'demo', status, checks: [], requests: 0, durationMs: 0 });
 
 describe('ProgressStore', () => {
   it('lives under K8S_SEC_LAB_HOME when it is set', () => {
@@ -47,14 +45,14 @@ describe('progress records', () => {
     const { store } = await newStore();
     await recordStart(store, 'demo');
     await recordSolution(store, 'demo');
-    let demo = await recordCheck(store, report('pass'));
+    let demo = await recordCheck(store, 'demo', 'pass');
     expect(demo.completedAt).toBeUndefined();
     expect(progressState(demo)).toBe('solved');
 
     await new Promise((resolve) => setTimeout(resolve, 5));
     await recordStart(store, 'demo');
-    await recordCheck(store, report('fail'));
-    demo = await recordCheck(store, report('pass'));
+    await recordCheck(store, 'demo', 'fail');
+    demo = await recordCheck(store, 'demo', 'pass');
     expect(demo.completedAt).toBeDefined();
     expect(demo.attempts).toBe(3);
     expect(progressState(demo)).toBe('done');

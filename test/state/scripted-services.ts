@@ -1,4 +1,5 @@
 import { loadCatalogue, type Scenario } from '../../src/catalogue/load.js';
+import { revealedRungs } from '../../src/grading/hints.js';
 import type { CheckStatus, GradeReport } from '../../src/grading/types.js';
 import { emptyProgress, type Progress } from '../../src/progress/store.js';
 import type { ClusterStatus, LabServices, ProvisionEvent } from '../../src/state/services.js';
@@ -43,16 +44,24 @@ export class ScriptedServices implements LabServices {
     this.calls.push(`solve ${scenario.id}`);
     return this.progress;
   }
-  async check(scenario: Scenario) {
-    this.calls.push(`check ${scenario.id}`);
+  async check(scenario: Scenario, { attempt }: { attempt: boolean }) {
+    this.calls.push(`${attempt ? 'check' : 'regrade'} ${scenario.id}`);
     this.throwIfScripted();
     return { report: reportFor(scenario, this.nextStatus), progress: this.progress };
   }
-  async hint(scenario: Scenario, checkId: string) {
-    this.calls.push(`hint ${scenario.id} ${checkId}`);
+  /** Grades, then reveals a rung of the first check not passing, as the lab's hint use case does; spends nothing on an error. */
+  async hint(scenario: Scenario) {
+    this.throwIfScripted();
+    const report = reportFor(scenario, this.nextStatus);
+    if (report.status === 'error') throw new Error(`${scenario.id}: ERROR: a check could not be judged`);
+    const target = report.checks.find((check) => check.status === 'fail');
+    const spec = scenario.checks.find((check) => check.id === target?.id);
+    if (!target || !spec) return { report, progress: this.progress };
+    this.calls.push(`hint ${scenario.id} ${target.id}`);
     const record = (this.progress.scenarios[scenario.id] ??= { attempts: 0, hintsRevealed: {} });
-    record.hintsRevealed[checkId] = Math.min(3, (record.hintsRevealed[checkId] ?? 0) + 1);
-    return { revealed: record.hintsRevealed[checkId]!, progress: this.progress };
+    const revealed = Math.min(3, (record.hintsRevealed[target.id] ?? 0) + 1);
+    record.hintsRevealed[target.id] = revealed;
+    return { report, progress: this.progress, hint: { checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
   }
   async watch(scenario: Scenario, onChange: () => void) {
     this.calls.push(`watch ${scenario.id}`);
@@ -67,7 +76,7 @@ export class ScriptedServices implements LabServices {
   clusterChanged(): void {
     this.onChange?.();
   }
-  async provision(report: (event: ProvisionEvent) => void) {
+  async provision(report: (event: ProvisionEvent) => void, _signal: AbortSignal) {
     this.calls.push('provision');
     report({ step: 'cluster', status: 'start', elapsedMs: 0 });
     report({ step: 'cluster', status: 'done', elapsedMs: 42_000 });

@@ -137,4 +137,47 @@ describe('the lab store', () => {
     state().back();
     expect(state().screen).toBe('home');
   });
+
+  it('counts only the checks the learner asked for: watch and timer re-checks are not attempts', async () => {
+    openFixable();
+    await state().check({ quiet: true });
+    await state().check();
+    expect(services.calls.filter((call) => call.endsWith('fixable'))).toEqual(['regrade fixable', 'check fixable']);
+  });
+
+  it('spends no hint rung when a check cannot be judged, and says why', async () => {
+    openFixable();
+    services.nextStatus = 'error';
+    await state().hint();
+    expect(state().runs.fixable?.error).toContain('could not be judged');
+    expect(state().runs.fixable?.hint).toBeUndefined();
+    expect(services.progress.scenarios.fixable?.hintsRevealed ?? {}).toEqual({});
+  });
+
+  it('quitting while up runs stops kind first, then quits and keeps what was left behind for the terminal', async () => {
+    let aborted = false;
+    services.provision = (report, signal) =>
+      new Promise((_resolve, reject) => {
+        report({ step: 'cluster', status: 'start', elapsedMs: 0 });
+        signal.addEventListener('abort', () => {
+          aborted = true;
+          reject(Object.assign(new Error('interrupted: kind create cluster was stopped; a half-created k8s-sec-lab may remain'), { logFile: '/tmp/kind.log' }));
+        });
+      });
+    const provisioning = state().runProvision();
+    state().quit();
+    expect(state().quitting).toBe(true);
+    await provisioning;
+    expect(aborted).toBe(true);
+    expect(state().quitRequested).toBe(true);
+    expect(state().exitMessage).toBe("interrupted: kind create cluster was stopped; a half-created k8s-sec-lab may remain (kind's output: /tmp/kind.log)");
+  });
+
+  it('shows a failed shell hand-off on the scenario instead of swallowing it', () => {
+    openFixable();
+    state().requestShell();
+    state().shellDone('could not start your shell /no/such/shell (spawnSync /no/such/shell ENOENT)');
+    expect(state().shellRequested).toBe(false);
+    expect(state().runs.fixable?.error).toContain('could not start your shell /no/such/shell');
+  });
 });

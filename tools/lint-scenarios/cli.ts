@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { defaultCatalogueRoot } from '../../src/catalogue/load.js';
 import { loadKubeAccess } from '../../src/kube/config.js';
 import { KubeClient } from '../../src/kube/client.js';
+import { labClientIdentity } from '../../src/names.js';
 import { buildBinaries, findCachedBinaries } from '../testplane/build.js';
 import { startWatchdog } from '../testplane/owner.js';
 import { down, up } from '../testplane/plane.js';
@@ -25,7 +26,7 @@ const program = new Command('lint-scenarios')
       kubeconfig = (await up(dir, binaries, log)).kubeconfig;
       startWatchdog(dir, process.pid, { removeDir: true });
     }
-    const client = new KubeClient(await loadKubeAccess({ kubeconfig }));
+    const client = new KubeClient(await loadKubeAccess({ kubeconfig }), labClientIdentity);
     try {
       const report = await lintCatalogue(options.catalogue, client, () => {});
       for (const scenario of report.scenarios) {

@@ -8,7 +8,7 @@ import { readMarker, type LabMarker } from '../guard.js';
 import { engineStatus, type ContainerEngine, type EngineStatus } from '../kind/engine.js';
 import { clientFromKubeconfig } from '../kind/kubeconfig.js';
 import { findOnPath, locateKind, type KindLookup } from '../kind/locate.js';
-import { KindProvider } from '../kind/provider.js';
+import { kindProviderFor } from '../kind/provider.js';
 import { checkReadiness } from '../kind/readiness.js';
 import { labClusterName } from '../../names.js';
 import { execaRunner, type Runner } from '../runner.js';
@@ -144,7 +144,7 @@ interface ClusterProbeDeps {
 async function clusterFact(deps: ClusterProbeDeps): Promise<ClusterFact> {
   if (deps.kind.status === 'missing') return { state: 'unknown', reason: 'kind is not installed' };
   if (deps.engineState.state !== 'running') return { state: 'unknown', reason: `${deps.engine} is not running` };
-  const provider = new KindProvider({ kind: deps.kind.kind, engine: deps.engine, runner: deps.runner, env: deps.env, platform: deps.platform });
+  const provider = kindProviderFor(deps.kind.kind, deps.engine, deps.env, { runner: deps.runner, platform: deps.platform });
   let client: KubeClient | undefined;
   try {
     if (!(await provider.list()).includes(labClusterName)) return { state: 'absent' };

@@ -1,6 +1,6 @@
 import { LabError } from '../../errors.js';
 import type { RunResult } from '../runner.js';
-import type { ContainerEngine } from './engine.js';
+import type { ContainerEngine } from '../../names.js';
 
 /** A container-engine problem recognised in kind's or the engine's own output. */
 export interface EngineProblem {

@@ -11,7 +11,7 @@ import type { ContainerEngine } from './engine.js';
 import { ensureKind } from './install.js';
 import { clientFromKubeconfig } from './kubeconfig.js';
 import { locateKind } from './locate.js';
-import { KindProvider } from './provider.js';
+import { kindProviderFor } from './provider.js';
 import { checkReadiness, waitUntilReady } from './readiness.js';
 
 export interface KindUpOptions {
@@ -20,6 +20,8 @@ export interface KindUpOptions {
   /** Asks before downloading kind; false when the user declines or cannot be asked. */
   confirmDownload: (question: string) => Promise<boolean>;
   decide: (question: UpQuestion) => Promise<boolean>;
+  /** Aborting it stops a running `kind create cluster`, as Ctrl-C does. */
+  signal?: AbortSignal;
 }
 
 /** kind's nodes normally turn Ready within a minute; image pulls on a slow network take longer. */
@@ -42,7 +44,7 @@ export function kindUpDeps(options: KindUpOptions): UpDeps {
       });
       await mkdir(labLogDir(env), { recursive: true });
       await writeFile(logFile, `# kind output of k8s-sec-lab up, ${new Date().toISOString()}\n`);
-      return new KindProvider({ kind, engine, runner, env, platform, logFile });
+      return kindProviderFor(kind, engine, env, { runner, platform, logFile });
     },
     renderConfig: () => renderKindConfig(labCacheDir(env)),
     connect: (kubeconfig) => clientFromKubeconfig(kubeconfig, env),
@@ -56,20 +58,23 @@ export function kindUpDeps(options: KindUpOptions): UpDeps {
     readMarker,
     markCluster,
     decide: options.decide,
-    interruptible: interruptOnSigint,
+    interruptible: (run) => interruptible(run, options.signal),
   };
 }
 
-/** While `run` is busy, Ctrl-C aborts its signal instead of killing the lab outright. */
-async function interruptOnSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** While `run` is busy, Ctrl-C (or the caller's signal) aborts its signal instead of killing the lab outright. */
+async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>, external: AbortSignal | undefined): Promise<T> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
+  external?.addEventListener('abort', abort, { once: true });
+  if (external?.aborted) abort();
   try {
     return await run(controller.signal);
   } catch (error) {
     throw controller.signal.aborted && !(error instanceof CommandInterruptedError) ? new CommandInterruptedError('kind', '') : error;
   } finally {
     process.off('SIGINT', abort);
+    external?.removeEventListener('abort', abort);
   }
 }

@@ -1,6 +1,6 @@
 import { LabError } from '../../errors.js';
 import { formatCommand, type ClusterProvider, type PrintableCommand } from '../provider.js';
-import type { RunOptions, Runner } from '../runner.js';
+import { execaRunner, type RunOptions, type Runner } from '../runner.js';
 import { engineStatus, kindEngineVariables, type ContainerEngine } from './engine.js';
 import { installEngineFix, kindFailure } from './errors.js';
 import type { KindBinary } from './locate.js';
@@ -13,6 +13,16 @@ export interface KindProviderOptions {
   platform: NodeJS.Platform;
   /** kind's output is appended here; failures point at it. */
   logFile?: string;
+}
+
+/** The one place a KindProvider is made: the real runner and platform unless a test substitutes them. */
+export function kindProviderFor(
+  kind: KindBinary,
+  engine: ContainerEngine,
+  env: NodeJS.ProcessEnv,
+  options: { runner?: Runner; platform?: NodeJS.Platform; logFile?: string } = {},
+): KindProvider {
+  return new KindProvider({ kind, engine, env, runner: options.runner ?? execaRunner, platform: options.platform ?? process.platform, ...(options.logFile ? { logFile: options.logFile } : {}) });
 }
 
 /** kind prints this on stderr, with exit code 0, when there are no clusters. */

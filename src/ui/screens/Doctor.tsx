@@ -1,13 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
+import { doctorMarks } from '../../render/marks.js';
 import type { LabState } from '../../state/store.js';
-
-const marks = {
-  ok: { mark: '✓', color: 'green' },
-  warn: { mark: '!', color: 'yellow' },
-  fail: { mark: '✗', color: 'red' },
-  skip: { mark: '-', color: 'gray' },
-} as const;
 
 /** What this machine has and lacks for the lab, each problem with the command that fixes it. */
 export function Doctor({ state }: { state: LabState }) {
@@ -26,7 +20,7 @@ export function Doctor({ state }: { state: LabState }) {
       {(items ?? []).map((item) => (
         <Box key={item.id} flexDirection="column">
           <Text wrap="truncate-end">
-            <Text color={marks[item.status].color}>{marks[item.status].mark}</Text> {item.title}: <Text dimColor>{item.detail}</Text>
+            <Text color={doctorMarks[item.status].color}>{doctorMarks[item.status].mark}</Text> {item.title}: <Text dimColor>{item.detail}</Text>
           </Text>
           {item.fix && item.status !== 'ok' ? (
             <Text color="cyan" wrap="truncate-end">

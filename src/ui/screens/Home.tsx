@@ -3,13 +3,7 @@ import { Box, Text } from 'ink';
 import { progressState } from '../../progress/record.js';
 import type { LabState } from '../../state/store.js';
 import { visibleScenarios, visibleTracks } from '../../state/visible.js';
-
-const stateMarks = {
-  done: { mark: '✓', color: 'green' },
-  solved: { mark: '◆', color: 'yellow' },
-  started: { mark: '•', color: 'cyan' },
-  new: { mark: ' ', color: 'white' },
-} as const;
+import { progressLegend, progressMarks } from '../../render/marks.js';
 
 /** The catalogue by track, with progress marks, the selection, the filter and the selected summary. */
 export function Home({ state, height }: { state: LabState; height: number }) {
@@ -32,7 +26,7 @@ export function Home({ state, height }: { state: LabState; height: number }) {
       </Text>,
     );
     for (const scenario of track.scenarios) {
-      const mark = stateMarks[progressState(state.progress.scenarios[scenario.id])];
+      const mark = progressMarks[progressState(state.progress.scenarios[scenario.id])];
       const isSelected = scenario.id === selected?.id;
       rows.push(
         <Text key={scenario.id} wrap="truncate-end" inverse={isSelected}>
@@ -66,7 +60,7 @@ export function Home({ state, height }: { state: LabState; height: number }) {
           <Text dimColor>tags: {selected.tags.join(', ') || 'none'}</Text>
         </Box>
       ) : null}
-      <Text dimColor>✓ done  ◆ solved with the solution  • started</Text>
+      <Text dimColor>{progressLegend}</Text>
     </Box>
   );
 }

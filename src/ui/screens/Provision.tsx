@@ -18,6 +18,7 @@ export function Provision({ state }: { state: LabState }) {
         </Text>
       ))}
       {running && steps.length === 0 ? <Text dimColor>starting…</Text> : null}
+      {running && state.quitting ? <Text color="yellow">stopping kind before quitting…</Text> : null}
       {!running && !error ? <Text color="green">The lab cluster is ready. Press esc to pick a scenario.</Text> : null}
       {error ? (
         <Text color="red" wrap="wrap">

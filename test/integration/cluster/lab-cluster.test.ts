@@ -6,6 +6,7 @@ import { addonManifests } from '../../../src/cluster/addons.js';
 import { readMarker, requireLabCluster } from '../../../src/cluster/guard.js';
 import { probeNetworkPolicy } from '../../../src/cluster/netpol-probe.js';
 import { KubeClient } from '../../../src/kube/client.js';
+import { labClientIdentity } from '../../../src/names.js';
 import { loadKubeAccess } from '../../../src/kube/config.js';
 import { dockerRunning, kindVersionResponse, type FakeResponse } from '../../cluster/helpers/fake-bin.js';
 import { labEnv, type LabEnv } from '../../cluster/helpers/lab-env.js';
@@ -30,7 +31,7 @@ describeWithPlane('the lab cluster commands on a real API server', () => {
     runCliForTest([...args, '--kubeconfig', plane.state.kubeconfig], { env: { ...lab.env, ...options.env } });
 
   beforeAll(async () => {
-    client = new KubeClient(await loadKubeAccess({ kubeconfig: plane.state.kubeconfig }));
+    client = new KubeClient(await loadKubeAccess({ kubeconfig: plane.state.kubeconfig }), labClientIdentity);
     lab = await labEnv({});
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKubeAccess } from '../../../src/kube/config.js';
 import { KubeClient } from '../../../src/kube/client.js';
+import { labClientIdentity } from '../../../src/names.js';
 import { fixtureCatalogue } from '../../helpers/fixtures.js';
 import { runCliForTest, type CliResult } from '../../helpers/run-cli.js';
 
@@ -25,7 +26,7 @@ export async function labHarness(kubeconfig: string): Promise<LabHarness> {
 }
 
 export async function clientFor(kubeconfig: string): Promise<KubeClient> {
-  return new KubeClient(await loadKubeAccess({ kubeconfig }));
+  return new KubeClient(await loadKubeAccess({ kubeconfig }), labClientIdentity);
 }
 
 /**
