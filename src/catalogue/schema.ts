@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel } from '../grading/fields.js';
-import { checkSchema } from '../grading/kinds/registry.js';
+import { checkSchema, hintsSchema } from '../grading/kinds/registry.js';
 
 /**
  * The format of scenarios/<id>/scenario.yaml. Check kinds are code (the
@@ -37,6 +37,24 @@ export const scenarioSchema = z
       })
       .strict(),
     checks: z.array(checkSchema).min(1),
+    /**
+     * Attack flags: proof that the learner performed the attack. `start` plants a fresh
+     * value wherever the setup writes ${K8SLAB_FLAG:<id>}; `submit` takes it back.
+     */
+    flags: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case (a-z, 0-9, -)'),
+            title: z.string().min(1),
+            /** Where the attack leads, for `show` and the briefing: "a Secret the proxy lists". */
+            where: z.string().min(1),
+            /** A ladder for the attack, as checks have for the fix. */
+            hints: hintsSchema,
+          })
+          .strict(),
+      )
+      .default([]),
     references: z
       .object({
         /** Keys of the industry check-ID table (src/engines/check-ids.ts). */

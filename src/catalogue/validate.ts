@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { LabError } from '../errors.js';
+import { plantedIds } from './flag-syntax.js';
 import { scenarioSchema, tracksSchema } from './schema.js';
 import type { Catalogue, Scenario, Track } from './types.js';
 
@@ -84,9 +85,23 @@ async function loadScenario(root: string, dir: string, problems: string[]): Prom
       problems.push(`${where}: checks (${check.id}).manifest: ${check.manifest} does not exist`);
     }
   }
+  await checkFlagsPlanted(where, join(dir, spec.setup.manifests), spec.flags, problems);
   if (problems.length > before) return undefined;
   const [briefing, debrief] = await Promise.all([readFile(join(dir, 'briefing.md'), 'utf8'), readFile(join(dir, 'debrief.md'), 'utf8')]);
   return { ...spec, dir, briefing, debrief };
+}
+
+/** Every flag is planted by a ${K8SLAB_FLAG:<id>} in the setup, and every placeholder there names a declared flag. */
+async function checkFlagsPlanted(where: string, setupDir: string, flags: readonly { id: string }[], problems: string[]): Promise<void> {
+  const texts = existsSync(setupDir)
+    ? await Promise.all((await readdir(setupDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))
+    : [];
+  const planted = new Set(texts.flatMap(plantedIds));
+  const declared = new Set(flags.map((flag) => flag.id));
+  for (const id of declared) if (!planted.has(id)) problems.push(`${where}: flags (${id}): no setup manifest plants it (write \${K8SLAB_FLAG:${id}} where the attack leads)`);
+  for (const id of planted) if (!declared.has(id)) problems.push(`${where}: setup plants \${K8SLAB_FLAG:${id}}, but flags declares no "${id}"`);
+  const ids = flags.map((flag) => flag.id);
+  for (const [index, id] of ids.entries()) if (ids.indexOf(id) !== index) problems.push(`${where}: flags: the id "${id}" is used twice`);
 }
 
 async function readValidated<S extends z.ZodType>(root: string, file: string, schema: S, problems: string[]): Promise<z.infer<S> | undefined> {

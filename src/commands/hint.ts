@@ -21,11 +21,12 @@ export const hintCommand: CommandModule = {
             }
             const target = report.checks.find((check) => check.id === hint.checkId);
             if (options.json) {
-              writeJson(ctx.io.stdout, { scenario: id, check: hint.checkId, title: hint.title, status: target?.status, revealed: hint.rungs, remaining: hintRungs.length - hint.revealed });
+              writeJson(ctx.io.stdout, { scenario: id, for: hint.kind, check: hint.checkId, title: hint.title, status: target?.status, revealed: hint.rungs, remaining: hintRungs.length - hint.revealed });
               return;
             }
             const { color } = ctx.io;
-            writeLine(ctx.io.stdout, color.bold(`Hint for "${hint.title}" (${hint.revealed} of ${hintRungs.length})`));
+            const what = hint.kind === 'attack' ? `the attack: ${hint.title}` : `"${hint.title}"`;
+            writeLine(ctx.io.stdout, color.bold(`Hint for ${what} (${hint.revealed} of ${hintRungs.length})`));
             for (const { rung, text } of hint.rungs) writeLine(ctx.io.stdout, `  ${color.cyan(rung.padEnd(8))}${text}`);
             if (hint.revealed < hintRungs.length) writeLine(ctx.io.stdout, color.dim(`  run hint again for the ${hintRungs[hint.revealed]}`));
           }),

@@ -12,6 +12,7 @@ import { showCommand } from './show.js';
 import { solveCommand } from './solve.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
+import { submitCommand } from './submit.js';
 import { upCommand } from './up.js';
 
 /** Every subcommand, in the order `--help` lists them: the learner's loop, the cluster, then the tools. */
@@ -21,6 +22,7 @@ export const commandModules: readonly CommandModule[] = [
   startCommand,
   checkCommand,
   hintCommand,
+  submitCommand,
   resetCommand,
   solveCommand,
   statusCommand,

@@ -26,6 +26,12 @@ export const showCommand: CommandModule = {
           writeLine(ctx.io.stdout);
           writeLine(ctx.io.stdout, color.bold('Objectives'));
           for (const objective of scenario.objectives) writeLine(ctx.io.stdout, `  - ${objective}`);
+          if (scenario.flags.length > 0) {
+            writeLine(ctx.io.stdout);
+            writeLine(ctx.io.stdout, color.bold('Attack flags'));
+            for (const flag of scenario.flags) writeLine(ctx.io.stdout, `  - ${flag.title}: ${flag.where}`);
+            writeLine(ctx.io.stdout, color.dim(`  found one? k8s-sec-lab submit ${scenario.id}   (reads the flag from stdin, out of your shell history)`));
+          }
           writeLine(ctx.io.stdout);
           writeLine(ctx.io.stdout, color.dim(`start it with: k8s-sec-lab start ${scenario.id}`));
         }),

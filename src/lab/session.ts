@@ -38,7 +38,14 @@ export interface ClusterStatus {
 export interface RevealedHint {
   report: GradeReport;
   /** Undefined when every check passes: nothing to hint at. */
-  hint?: { checkId: string; title: string; revealed: number; rungs: { rung: HintRung; text: string }[] };
+  hint?: { kind: 'attack' | 'fix'; checkId: string; title: string; revealed: number; rungs: { rung: HintRung; text: string }[] };
+}
+
+/** What `submit` found: the flag a value matched (none for a wrong one), and how many of the run's flags are in. */
+export interface SubmitOutcome {
+  flag?: { id: string; title: string };
+  captured: number;
+  total: number;
 }
 
 export interface LabSessionOptions {
@@ -126,16 +133,16 @@ export class LabSession {
       if (marker.markedBy === 'adopt') {
         await requireConfirmation(options.confirm, `Deploy deliberately vulnerable workloads for "${scenario.id}" to context ${client.context} (${client.server})?`);
       }
-      await lifecycle.startScenario(scenario, client, options.log);
-      await record.recordStart(await this.progressStore(), scenario.id);
+      const flags = await lifecycle.startScenario(scenario, client, options.log);
+      await record.recordStart(await this.progressStore(), scenario.id, flags);
     });
   }
 
   reset(scenario: Scenario, options: WriteOptions): Promise<Progress> {
     return this.write(async ({ client, lifecycle, record }) => {
       await requireConfirmation(options.confirm, resetQuestion(scenario, client));
-      await lifecycle.resetScenario(scenario, client, options.log);
-      await record.recordStart(await this.progressStore(), scenario.id);
+      const flags = await lifecycle.resetScenario(scenario, client, options.log);
+      await record.recordStart(await this.progressStore(), scenario.id, flags);
     });
   }
 
@@ -172,13 +179,38 @@ export class LabSession {
       import('../progress/record.js'),
       import('../grading/report.js'),
     ]);
+    const attack = await this.attackHint(scenario, report, recordHint);
+    if (attack) return attack;
     const unjudged = gradeErrorLine(report);
     if (unjudged) throw new LabError(unjudged, { fix: `no hint was spent; run k8s-sec-lab check ${scenario.id} for details` });
     const target = hintTarget(report);
     const spec = scenario.checks.find((check) => check.id === target?.id);
     if (!target || !spec) return { report };
     const revealed = await recordHint(await this.progressStore(), scenario.id, target.id);
-    return { report, hint: { checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
+    return { report, hint: { kind: 'fix', checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
+  }
+
+  /**
+   * Takes a flag the learner found by performing the attack. Needs no cluster:
+   * progress holds the run's salted hashes. A wrong flag is counted and the
+   * right value is never revealed.
+   */
+  async submit(scenario: Scenario, value: string): Promise<SubmitOutcome> {
+    if (scenario.flags.length === 0) throw new LabError(`${scenario.id} has no attack flag to submit`, { fix: `check your fix with k8s-sec-lab check ${scenario.id}` });
+    const store = await this.progressStore();
+    const planted = (await store.load()).scenarios[scenario.id]?.flags;
+    if (!planted || Object.keys(planted).length === 0) {
+      throw new LabError(`${scenario.id} has no flag planted on record`, { fix: `start the scenario first (k8s-sec-lab start ${scenario.id}), then perform the attack` });
+    }
+    const { recordSubmission } = await import('../progress/record.js');
+    const matched = await recordSubmission(store, scenario.id, value);
+    const flags = (await store.load()).scenarios[scenario.id]?.flags ?? {};
+    const flag = scenario.flags.find((candidate) => candidate.id === matched);
+    return {
+      ...(flag ? { flag: { id: flag.id, title: flag.title } } : {}),
+      captured: Object.values(flags).filter((record) => record.capturedAt).length,
+      total: scenario.flags.length,
+    };
   }
 
   /** Marks a cluster the learner chose as a lab cluster; false when it already was one. */
@@ -190,6 +222,16 @@ export class LabSession {
     await requireConfirmation(confirm, adoptQuestion(client.context, client.server));
     const marker = await markCluster(client, 'adopt');
     return { adopted: true, client, labId: marker.labId };
+  }
+
+  /** Until every flag is in, the hint is for the attack: its ladder first, then the fix's. */
+  private async attackHint(scenario: Scenario, report: GradeReport, recordHint: (store: ProgressStore, id: string, key: string) => Promise<number>): Promise<RevealedHint | undefined> {
+    const captured = (await this.progress()).scenarios[scenario.id]?.flags ?? {};
+    const open = scenario.flags.find((flag) => captured[flag.id] && !captured[flag.id]?.capturedAt);
+    if (!open) return undefined;
+    const { revealedRungs } = await import('../grading/hints.js');
+    const revealed = await recordHint(await this.progressStore(), scenario.id, `flag:${open.id}`);
+    return { report, hint: { kind: 'attack', checkId: open.id, title: open.title, revealed, rungs: revealedRungs(open.hints, revealed) } };
   }
 
   close(): void {

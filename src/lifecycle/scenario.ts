@@ -8,6 +8,7 @@ import type { KubeClient } from '../kube/client.js';
 import { resourceType } from '../kube/resources.js';
 import type { KubeObject } from '../model/k8s.js';
 import { scenarioNamespaces, scenarioObjects } from './manifests.js';
+import { flagSecret, flagValues, forgetFlags, plantFlags } from './flags.js';
 import { runSecret } from './run-secret.js';
 import { waitForWorkloads } from './wait.js';
 
@@ -20,19 +21,22 @@ export type Log = (line: string) => void;
  * also returns their settings (e.g. the IMDS hop limit a learner changed)
  * to the vulnerable defaults, which is what reset relies on.
  */
-export async function startScenario(scenario: Scenario, client: KubeClient, log: Log): Promise<void> {
+export async function startScenario(scenario: Scenario, client: KubeClient, log: Log): Promise<Map<string, string>> {
   await requireLabCluster(client);
   for (const addon of scenario.addons) {
     if (!(await isAddonInstalled(client, addon))) log(`installing the ${addon} add-on`);
     await installAddon(client, addon, () => {});
   }
-  const objects = await scenarioObjects(scenario, 'setup');
+  const flags = await flagValues(client, scenario);
+  const objects = plantFlags(await scenarioObjects(scenario, 'setup'), flags);
   // A setup Namespace manifest (with its labels) replaces the bare one: one apply per object.
   const declared = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata?.name));
   const namespaces = scenarioNamespaces(scenario).filter((namespace) => !declared.has(namespace.metadata?.name));
-  await applyAll(client, [...namespaces, ...objects, runSecret(scenario)], 'deploy the setup');
+  const flagSecrets = flags.size > 0 ? [flagSecret(scenario.id, flags)] : [];
+  await applyAll(client, [...flagSecrets, ...namespaces, ...objects, runSecret(scenario)], 'deploy the setup');
   log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
   await waitForWorkloads(client, scenario.namespaces, log);
+  return flags;
 }
 
 /** Applies the reference solution: deletions first, then server-side apply of the solution objects. */
@@ -52,7 +56,7 @@ export async function solveScenario(scenario: Scenario, client: KubeClient, log:
  * them everything the learner added there) and its cluster-scoped objects,
  * waits until they are gone, then starts again.
  */
-export async function resetScenario(scenario: Scenario, client: KubeClient, log: Log, timeoutMs = 180_000): Promise<void> {
+export async function resetScenario(scenario: Scenario, client: KubeClient, log: Log, timeoutMs = 180_000): Promise<Map<string, string>> {
   await requireLabCluster(client);
   const namespace = { apiVersion: 'v1', kind: 'Namespace' };
   for (const name of scenario.namespaces) {
@@ -75,7 +79,9 @@ export async function resetScenario(scenario: Scenario, client: KubeClient, log:
       await sleep(250);
     }
   }
-  await startScenario(scenario, client, log);
+  // New flag values: the old ones must no longer be accepted.
+  await forgetFlags(client, scenario.id);
+  return startScenario(scenario, client, log);
 }
 
 async function clusterScopedKinds(scenario: Scenario): Promise<{ apiVersion: string; kind: string }[]> {

@@ -1,13 +1,37 @@
+import { flagRecord, matchesFlag, type FlagRecord } from './flags.js';
 import type { ProgressStore, ScenarioProgress } from './store.js';
 
 /** Domain events of a learner's progress, each one atomic update of the store. */
 
 const now = () => new Date().toISOString();
 
-export function recordStart(store: ProgressStore, id: string): Promise<ScenarioProgress> {
+/** A start or reset; `flags` are the run's planted values, kept as salted hashes (a captured flag whose value was kept stays captured). */
+export function recordStart(store: ProgressStore, id: string, flags: ReadonlyMap<string, string> = new Map()): Promise<ScenarioProgress> {
   return store.updateScenario(id, (scenario) => {
     scenario.startedAt = now();
+    const records: Record<string, FlagRecord> = {};
+    for (const [flagId, value] of flags) {
+      const known = scenario.flags?.[flagId];
+      records[flagId] = known && matchesFlag(known, value) ? known : flagRecord(value);
+    }
+    if (flags.size > 0) scenario.flags = records;
+    else delete scenario.flags;
   });
+}
+
+/** A submitted flag: the id of the flag it matches (now captured), or undefined for a wrong one (counted). */
+export async function recordSubmission(store: ProgressStore, id: string, value: string): Promise<string | undefined> {
+  let matched: string | undefined;
+  await store.updateScenario(id, (scenario) => {
+    const hit = Object.entries(scenario.flags ?? {}).find(([, record]) => matchesFlag(record, value));
+    if (!hit) {
+      scenario.wrongFlags = (scenario.wrongFlags ?? 0) + 1;
+      return;
+    }
+    matched = hit[0];
+    hit[1].capturedAt ??= now();
+  });
+  return matched;
 }
 
 export function recordSolution(store: ProgressStore, id: string): Promise<ScenarioProgress> {

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
 import { labDataDir } from '../lab-dirs.js';
+import type { FlagRecord } from './flags.js';
 
 export interface ScenarioProgress {
   /** The latest `start` or `reset`: the learner's current attempt began here. */
@@ -15,6 +16,10 @@ export interface ScenarioProgress {
   /** Hint rungs revealed so far, per check id (1 = nudge, 2 = concept, 3 = command). */
   hintsRevealed: Record<string, number>;
   lastResult?: { at: string; status: 'pass' | 'fail' | 'error' };
+  /** This run's attack flags, by flag id (salted hashes only); reset replaces them. */
+  flags?: Record<string, FlagRecord>;
+  /** Submissions that matched no flag of the run. */
+  wrongFlags?: number;
 }
 
 export interface Progress {
@@ -116,7 +121,9 @@ function isScenarioProgress(value: unknown): value is ScenarioProgress {
   const attempts = Number.isInteger(value.attempts) && (value.attempts as number) >= 0;
   const hints = isRecord(value.hintsRevealed) && Object.values(value.hintsRevealed).every((rungs) => Number.isInteger(rungs) && (rungs as number) >= 1 && (rungs as number) <= 3);
   const last = value.lastResult === undefined || (isRecord(value.lastResult) && typeof value.lastResult.at === 'string' && ['pass', 'fail', 'error'].includes(value.lastResult.status as string));
-  return timestamps && attempts && hints && last;
+  const flags = value.flags === undefined || (isRecord(value.flags) && Object.values(value.flags).every((flag) => isRecord(flag) && typeof flag.salt === 'string' && typeof flag.hash === 'string'));
+  const wrong = value.wrongFlags === undefined || (Number.isInteger(value.wrongFlags) && (value.wrongFlags as number) >= 0);
+  return timestamps && attempts && hints && last && flags && wrong;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -47,6 +47,7 @@ export function scenarioJson(scenario: Scenario) {
     objectives: scenario.objectives,
     briefing: scenario.briefing,
     checks: scenario.checks.map((check) => ({ id: check.id, title: check.title, kind: check.kind })),
+    flags: scenario.flags.map(({ id, title, where }) => ({ id, title, where })),
     references: scenario.references,
   };
 }

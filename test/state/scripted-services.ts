@@ -61,7 +61,7 @@ export class ScriptedServices implements LabServices {
     const record = (this.progress.scenarios[scenario.id] ??= { attempts: 0, hintsRevealed: {} });
     const revealed = Math.min(3, (record.hintsRevealed[target.id] ?? 0) + 1);
     record.hintsRevealed[target.id] = revealed;
-    return { report, progress: this.progress, hint: { checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
+    return { report, progress: this.progress, hint: { kind: 'fix' as const, checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
   }
   async watch(scenario: Scenario, onChange: () => void) {
     this.calls.push(`watch ${scenario.id}`);

@@ -44,8 +44,10 @@ export async function createScenario(request: NewScenario): Promise<string[]> {
   const scenarios = entry.get('scenarios') as YAMLSeq;
   scenarios.add(id);
 
-  const placeholders: Record<string, string> = { __ID__: id, __NAMESPACE__: namespace, __TITLE__: request.title ?? `TODO: the title of ${id}` };
-  const fill = (text: string) => text.replace(/__(ID|NAMESPACE|TITLE)__/g, (name) => placeholders[name] ?? name);
+  const title = request.title ?? `TODO: the title of ${id}`;
+  // In YAML the title is a double-quoted scalar (JSON's syntax), so colons and quotes in it are safe.
+  const placeholders: Record<string, string> = { __ID__: id, __NAMESPACE__: namespace, __TITLE__: title, __TITLE_YAML__: JSON.stringify(title) };
+  const fill = (text: string) => text.replace(/__(ID|NAMESPACE|TITLE_YAML|TITLE)__/g, (name) => placeholders[name] ?? name);
   // Write into a scratch folder and rename, so a failed copy leaves no half-made scenario behind.
   const scratch = `${scenarioDir}.partial`;
   await cp(templateDir, scratch, { recursive: true });

@@ -17,8 +17,9 @@ import { kubectl, requirePlane } from '../setup/plane.js';
 export interface ScenarioHarness {
   scenario: Scenario;
   client: KubeClient;
-  start(): Promise<void>;
-  reset(): Promise<void>;
+  /** Start and reset resolve to the run's planted flag values, by flag id. */
+  start(): Promise<Map<string, string>>;
+  reset(): Promise<Map<string, string>>;
   solve(): Promise<void>;
   grade(): Promise<GradeReport>;
   /** kubectl as the admin learner, failing the test on a non-zero exit unless `reject: false`. */
