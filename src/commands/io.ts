@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 
 /**
@@ -58,4 +59,16 @@ export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
 
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * A reader that went away (`k8s-sec-lab show x | head`) ends the command
+ * quietly, as git does: no stack, and the status a shell reports for a
+ * program killed by SIGPIPE (128 + 13). Any other write error stays fatal.
+ */
+export function exitQuietlyWhenReaderLeaves(stream: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(128 + constants.signals.SIGPIPE);
+  });
 }
