@@ -21,11 +21,7 @@ export function processIO(options: { color: boolean }): CommandIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: () => readAllOf(process.stdin, process.stderr),
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -43,6 +39,21 @@ export function processIO(options: { color: boolean }): CommandIO {
     env: process.env,
     color: new Chalk({ level: options.color ? 1 : 0 }),
   };
+}
+
+/**
+ * Reads a stream to its end. On a terminal nothing would show that the
+ * command is waiting for input, so it first says so (on stderr, keeping
+ * stdout for the result) and how to finish.
+ */
+export async function readAllOf(stdin: NodeJS.ReadableStream & { isTTY?: boolean }, stderr: NodeJS.WritableStream): Promise<string> {
+  if (stdin.isTTY) {
+    const end = process.platform === 'win32' ? 'Ctrl-Z, then Enter' : 'Ctrl-D';
+    stderr.write(`reading manifests from stdin: paste them, then press ${end} (or pass -f <file>)\n`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Color is on for a terminal unless NO_COLOR (any non-empty value) or --no-color says otherwise. */
