@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
 import { buildNetworkModel, reachabilityMatrix } from '../src/engines/network-policy/index.js';
 import { syntheticCluster, type ClusterShape } from '../test/engines/network-policy/helpers/synthetic-cluster.js';
 import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
@@ -5,6 +12,13 @@ import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
 // `reach --matrix` in-process: compile the model and fill the pod-to-pod matrix
 // for one port. The baseline is the n² floor any matrix pays: a nested loop
 // over the same pod pairs doing one trivial comparison each.
+// End to end (the built CLI reading YAML and printing the matrix into a file)
+// at the largest size, against the in-process engine of the same run: the
+// goal from issue 10 is the whole command within 5 s. Build first (npm run build).
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const endToEnd: ClusterShape & { goalMs: number } = { pods: 8000, namespaces: 50, policies: 2000, goalMs: 5000 };
 
 const shapes: (ClusterShape & { goalMs?: number })[] = [
   { pods: 500, namespaces: 50, policies: 125 },
@@ -30,9 +44,34 @@ export const bench: BenchSuite = async () => {
       baselineMs,
       ...(shape.goalMs === undefined ? {} : { goalMs: shape.goalMs }),
     });
+    if (shape.pods === endToEnd.pods && shape.policies === endToEnd.policies) rows.push(...(await commandRows(cluster, ms)));
   }
   return rows;
 };
+
+/** `reach --matrix` and `--matrix --json` as a user runs them, output into a file; baseline: the engine alone. */
+async function commandRows(cluster: ReturnType<typeof syntheticCluster>, engineMs: number): Promise<BenchRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-reach-'));
+  try {
+    const manifests = join(dir, 'cluster.yaml');
+    await writeFile(manifests, [...cluster.namespaces, ...cluster.pods, ...cluster.policies].map((object) => stringify(object)).join('---\n'));
+    const rows: BenchRow[] = [];
+    for (const json of [false, true]) {
+      const args = [cli, 'reach', '-f', manifests, '--matrix', '--port', '8080', ...(json ? ['--json'] : []), '--no-color'];
+      const ms = await medianMs(() => run('sh', ['-c', '"$0" "$@" > "$OUT"', process.execPath, ...args], { env: { ...process.env, OUT: join(dir, 'out') } }), { runs: 3, warmup: 0 });
+      rows.push({
+        name: `k8s-sec-lab reach --matrix${json ? ' --json' : ''}: ${endToEnd.pods} pods, ${endToEnd.policies} policies (YAML in, file out)`,
+        ms,
+        baselineName: 'the engine in process',
+        baselineMs: engineMs,
+        goalMs: endToEnd.goalMs,
+      });
+    }
+    return rows;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 function pairFloor(namespaceOf: readonly (string | undefined)[]): number {
   let sameNamespace = 0;

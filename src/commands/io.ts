@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 
 /**
@@ -20,11 +21,7 @@ export function processIO(options: { color: boolean }): CommandIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: () => readAllOf(process.stdin, process.stderr),
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -44,6 +41,21 @@ export function processIO(options: { color: boolean }): CommandIO {
   };
 }
 
+/**
+ * Reads a stream to its end. On a terminal nothing would show that the
+ * command is waiting for input, so it first says so (on stderr, keeping
+ * stdout for the result) and how to finish.
+ */
+export async function readAllOf(stdin: NodeJS.ReadableStream & { isTTY?: boolean }, stderr: NodeJS.WritableStream): Promise<string> {
+  if (stdin.isTTY) {
+    const end = process.platform === 'win32' ? 'Ctrl-Z, then Enter' : 'Ctrl-D';
+    stderr.write(`reading manifests from stdin: paste them, then press ${end} (or pass -f <file>)\n`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Color is on for a terminal unless NO_COLOR (any non-empty value) or --no-color says otherwise. */
 export function wantsColor(argv: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (argv.includes('--no-color')) return false;
@@ -56,6 +68,25 @@ export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
 }
 
+/** Writes pieces in order, waiting whenever the stream asks to (a slow pipe must not make them pile up in memory). */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  }
+}
+
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * A reader that went away (`k8s-sec-lab show x | head`) ends the command
+ * quietly, as git does: no stack, and the status a shell reports for a
+ * program killed by SIGPIPE (128 + 13). Any other write error stays fatal.
+ */
+export function exitQuietlyWhenReaderLeaves(stream: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(128 + constants.signals.SIGPIPE);
+  });
 }

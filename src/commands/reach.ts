@@ -3,7 +3,7 @@ import { ExitCode, LabError } from '../errors.js';
 import type { ConnectionQuery, Endpoint, InputIssue, NetworkModel, Protocol } from '../engines/network-policy/index.js';
 import type { Paint } from '../render/reach/paint.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
-import { writeJson, writeLine } from './io.js';
+import { writeChunks, writeJson, writeLine } from './io.js';
 
 interface ReachOptions {
   filename: string;
@@ -53,12 +53,8 @@ async function runReach(ctx: CommandContext, options: ReachOptions): Promise<num
     const result = engine.reachabilityMatrix(model, query);
     if (!result.ok) throw issuesError(result.issues, engine.formatIssue);
     const matrix = result.value;
-    if (options.json) {
-      writeJson(ctx.io.stdout, { port: matrix.port, protocol: matrix.protocol, pods: matrix.pods.map(engine.endpointName), allowed: matrix.rows() });
-    } else {
-      const { matrixText } = await import('../render/reach/matrix.js');
-      writeLine(ctx.io.stdout, matrixText(matrix, paint));
-    }
+    const { matrixJson, matrixText } = await import('../render/reach/matrix.js');
+    await writeChunks(ctx.io.stdout, options.json ? matrixJson(matrix, matrix.pods.map(engine.endpointName)) : matrixText(matrix, paint));
     return ExitCode.ok;
   }
 

@@ -180,29 +180,56 @@ export class KubeClient {
     return () => controller.abort();
   }
 
-  /** Runs a command in a container and collects its output (needs a container runtime). */
+  /**
+   * Runs a command in a container and collects its output (needs a container
+   * runtime). Only a real exit code is a result: a stream that ends without
+   * one, or a Failure status without an ExitCode cause (container gone,
+   * executable not found, permission denied), is a KubeRequestError. The
+   * websocket is closed however the exec ends, so a timed-out probe never
+   * keeps the process alive.
+   */
   async exec(namespace: string, pod: string, container: string, command: string[], timeoutMs = 15_000): Promise<ExecResult> {
-    const { Exec } = await import('@kubernetes/client-node');
-    const { PassThrough } = await import('node:stream');
+    const [{ Exec }, { WebSocketHandler }, { WebSocket }, { PassThrough, Readable }] = await Promise.all([
+      import('@kubernetes/client-node'),
+      // Not re-exported by the package index; its socket factory is how the lab gets hold of the socket.
+      import('@kubernetes/client-node/dist/web-socket-handler.js'),
+      import('ws'),
+      import('node:stream'),
+    ]);
+    const where = `${namespace}/${pod}`;
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
     stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
     this.requestCount++;
-    const exitCode = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new KubeRequestError(`exec in ${namespace}/${pod} timed out after ${timeoutMs / 1000}s`, 0, 'Timeout')), timeoutMs);
-      new Exec(this.access.kubeConfig)
-        .exec(namespace, pod, container, command, stdout, stderr, null, false, (status) => {
-          clearTimeout(timer);
-          resolve(exitCodeOf(status));
-        })
-        .catch((error: unknown) => {
-          clearTimeout(timer);
-          reject(new KubeRequestError(`exec in ${namespace}/${pod} failed: ${describe(error)}`, 0, 'ExecFailed', { cause: error }));
-        });
-    });
-    return { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8'), exitCode };
+    let socket: InstanceType<typeof WebSocket> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const exitCode = await new Promise<number>((resolve, reject) => {
+        const factory = (uri: string, protocols: string[], options: object) => {
+          socket = new WebSocket(uri, protocols, options);
+          socket.on('close', () => reject(new KubeRequestError(`exec in ${where} failed: the stream closed before the command's exit status arrived`, 0, 'ExecFailed')));
+          return socket;
+        };
+        // Its own streams: by default the handler would end process.stdout when the server closes the exec's stdout.
+        const handler = new WebSocketHandler(this.access.kubeConfig, factory, { stdin: Readable.from([]), stdout, stderr });
+        timer = setTimeout(() => reject(new KubeRequestError(`exec in ${where} timed out after ${timeoutMs / 1000}s`, 0, 'Timeout')), timeoutMs);
+        new Exec(this.access.kubeConfig, handler)
+          .exec(namespace, pod, container, command, stdout, stderr, null, false, (status) => {
+            try {
+              resolve(execExitCode(status, where));
+            } catch (error) {
+              reject(error);
+            }
+          })
+          .catch((error: unknown) => reject(new KubeRequestError(`exec in ${where} failed: ${describe(error)}`, 0, 'ExecFailed', { cause: error })));
+      });
+      return { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8'), exitCode };
+    } finally {
+      clearTimeout(timer);
+      socket?.terminate();
+    }
   }
 
   /** Closes idle keep-alive connections so a short-lived command can exit promptly. */
@@ -281,10 +308,27 @@ function identify(object: KubeObject): { type: ResourceType; name: string; names
   return { type, name, ...(namespace ? { namespace } : {}) };
 }
 
-function exitCodeOf(status: { status?: string; details?: { causes?: { reason?: string; message?: string }[] } }): number {
+/** The final v1.Status of an exec, as the kubelet (or the API server's stream translator) writes it. */
+export interface ExecStatus {
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { causes?: { reason?: string; message?: string }[] };
+}
+
+/**
+ * The command's exit code from its final status. A non-zero exit comes as a
+ * Failure with an `ExitCode` cause; any other Failure means the command did
+ * not run or did not finish (no executable, container gone, stream error),
+ * which must never read as "the attack failed".
+ */
+export function execExitCode(status: ExecStatus, where: string): number {
   if (status.status === 'Success') return 0;
   const code = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
-  return code === undefined ? 1 : Number(code);
+  if (status.status === 'Failure' && code !== undefined && /^\d+$/.test(code.trim())) return Number(code);
+  const detail = status.message ?? status.reason ?? `an exec status without an exit code: ${JSON.stringify(status)}`;
+  throw new KubeRequestError(`exec in ${where} failed: ${detail}`, status.code ?? 0, status.reason ?? 'ExecFailed');
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {

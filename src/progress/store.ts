@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
 import { labDataDir } from '../lab-dirs.js';
 import type { FlagRecord } from './flags.js';
+import { withFileLock } from './lock.js';
 
 export interface ScenarioProgress {
   /** The latest `start` or `reset`: the learner's current attempt began here. */
@@ -42,7 +43,8 @@ export function scenarioProgress(progress: Progress, id: string): ScenarioProgre
 
 /**
  * A versioned JSON file, written atomically (temp file + rename) so a crash
- * never leaves half a file. A corrupt file is moved aside to .bak with a
+ * never leaves half a file, and updated under a lock so two processes never
+ * lose each other's updates. A corrupt file is moved aside to .bak with a
  * warning and the lab carries on; a file from a newer lab is left untouched.
  */
 export class ProgressStore {
@@ -74,12 +76,20 @@ export class ProgressStore {
     return isProgress(json) ? json : this.setAside('its content does not match the progress format');
   }
 
-  /** Loads, applies `change`, saves atomically, and returns the saved progress. */
+  /**
+   * Loads, applies `change`, saves atomically, and returns the saved progress,
+   * holding a lock beside the file: another process updating at the same
+   * time (the TUI while `check` runs in another terminal) waits its turn and
+   * then changes what this one saved, so no update is lost.
+   */
   async update(change: (progress: Progress) => void): Promise<Progress> {
-    const progress = await this.load();
-    change(progress);
-    await this.save(progress);
-    return progress;
+    await mkdir(dirname(this.path), { recursive: true });
+    return withFileLock(`${this.path}.lock`, async () => {
+      const progress = await this.load();
+      change(progress);
+      await this.save(progress);
+      return progress;
+    });
   }
 
   async updateScenario(id: string, change: (scenario: ScenarioProgress) => void): Promise<ScenarioProgress> {
@@ -92,7 +102,6 @@ export class ProgressStore {
   }
 
   private async save(progress: Progress): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, `${JSON.stringify(progress, null, 2)}\n`);
     await rename(temp, this.path);

@@ -1,6 +1,12 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { syntheticCluster } from '../engines/network-policy/helpers/synthetic-cluster.js';
 import { runCliForTest } from '../helpers/run-cli.js';
 
 const shop = fileURLToPath(new URL('../fixtures/reach/shop', import.meta.url));
@@ -129,5 +135,37 @@ describe('k8s-sec-lab reach: mistakes', () => {
   it('exits 2 for a file that does not exist', async () => {
     const result = await runCliForTest(['reach', '-f', `${shop}/missing.yaml`, '--matrix', '--port', '80']);
     expect(result).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('no such file or directory') });
+  });
+});
+
+describe('k8s-sec-lab reach --matrix at 8,000 pods and 2,000 policies', () => {
+  it('streams the JSON (64 million cells, more than one string can hold) and exits 0', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reach-large-'));
+    try {
+      const cluster = syntheticCluster({ pods: 8000, namespaces: 50, policies: 2000 });
+      const file = join(dir, 'cluster.yaml');
+      await writeFile(file, [...cluster.namespaces, ...cluster.pods, ...cluster.policies].map((object) => stringify(object)).join('---\n'));
+      const repo = fileURLToPath(new URL('../../', import.meta.url));
+      const child = spawn(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'src', 'cli.ts'), 'reach', '-f', file, '--matrix', '--port', '8080', '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let bytes = 0;
+      let head = '';
+      let tail = Buffer.alloc(0);
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (head.length < 60) head += chunk.toString('utf8', 0, 60);
+        tail = Buffer.concat([tail, chunk]).subarray(-40);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(head).toMatch(/^\{\n {2}"port": 8080,\n {2}"protocol": "TCP",/);
+      expect(tail.toString('utf8')).toMatch(/(?: true|false)\]\n {2}\]\n\}\n$/);
+      expect(bytes).toBeGreaterThan(8000 * 8000 * 5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

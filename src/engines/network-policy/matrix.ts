@@ -11,6 +11,8 @@ export interface ReachabilityMatrix {
   /** Rows (sources) and columns (destinations), in the model's pod order. */
   readonly pods: readonly PodEndpoint[];
   allowed(from: number, to: number): boolean;
+  /** One source's verdicts by destination, 1 allowed and 0 denied: a view, for writing large matrices row by row. */
+  row(from: number): Uint8Array;
   rows(): boolean[][];
 }
 
@@ -63,6 +65,7 @@ export function reachabilityMatrix(model: NetworkModel, query: ConnectionQuery):
       protocol: q.protocol,
       pods,
       allowed: (from, to) => cells[from * n + to] === 1,
+      row: (from) => cells.subarray(from * n, from * n + n),
       rows: () => Array.from({ length: n }, (_, from) => Array.from(cells.subarray(from * n, from * n + n), (cell) => cell === 1)),
     },
   };
