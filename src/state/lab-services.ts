@@ -48,6 +48,11 @@ export function createLabServices(options: LabServicesOptions): LabServices {
       return { ...revealed, progress: await session.progress() };
     },
 
+    async submit(scenario, value) {
+      const outcome = await session.submit(scenario, value);
+      return { ...outcome, progress: await session.progress() };
+    },
+
     async watch(scenario, onChange) {
       const kube = await session.connect();
       const local = new Set<() => void>();

@@ -2,10 +2,10 @@ import type { Catalogue, Scenario } from '../catalogue/load.js';
 import type { GradeReport } from '../grading/types.js';
 import type { DoctorItem } from '../cluster/doctor/items.js';
 import type { UpEvent } from '../cluster/up.js';
-import type { ClusterStatus, Log, RevealedHint } from '../lab/session.js';
+import type { ClusterStatus, Log, RevealedHint, SubmitOutcome } from '../lab/session.js';
 import type { Progress } from '../progress/store.js';
 
-export type { ClusterStatus, DoctorItem, Log, RevealedHint };
+export type { ClusterStatus, DoctorItem, Log, RevealedHint, SubmitOutcome };
 
 /** A step of `up` as the provisioning screen shows it. */
 export type ProvisionEvent = UpEvent;
@@ -28,6 +28,8 @@ export interface LabServices {
   check(scenario: Scenario, options: { attempt: boolean }): Promise<{ report: GradeReport; progress: Progress }>;
   /** Grades and reveals the next rung for the first failing check; throws, spending nothing, when a check could not be judged. */
   hint(scenario: Scenario): Promise<RevealedHint & { progress: Progress }>;
+  /** Takes an attack flag the learner found; needs no cluster. */
+  submit(scenario: Scenario, value: string): Promise<SubmitOutcome & { progress: Progress }>;
   /** Calls `onChange` when objects the scenario's checks read change; resolves to a stop function. */
   watch(scenario: Scenario, onChange: () => void): Promise<() => void>;
   /** Creates the lab cluster; aborting `signal` stops kind. */

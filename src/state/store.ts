@@ -17,7 +17,9 @@ export interface ScenarioRun {
   checkedAt?: number;
   log: string[];
   error?: string;
-  hint?: { checkId: string; title: string; rungs: { rung: HintRung; text: string }[] };
+  hint?: { kind: 'attack' | 'fix'; checkId: string; title: string; rungs: { rung: HintRung; text: string }[] };
+  /** What the last submitted flag got: right (and which) or wrong. */
+  flagResult?: { correct: boolean; message: string };
 }
 
 export interface LabState {
@@ -31,6 +33,8 @@ export interface LabState {
   cursor: number;
   filter: string;
   filtering: boolean;
+  /** The attack flag being typed on the scenario screen, or null when no flag input is open. */
+  flagEntry: string | null;
   openId: string | null;
   /** First briefing line shown, for scrolling, and the last line it may start at (set by the screen). */
   scroll: number;
@@ -67,6 +71,10 @@ export interface LabActions {
   answer(yes: boolean): Promise<void>;
   runDoctor(): Promise<void>;
   runProvision(): Promise<void>;
+  openFlagEntry(): void;
+  typeFlag(text: string): void;
+  /** Submits the typed flag (enter) or closes the input (esc). */
+  endFlagEntry(submit: boolean): Promise<void>;
   requestShell(): void;
   /** The shell hand-off ended; `failure` says why the shell could not start or run. */
   shellDone(failure?: string): void;
@@ -126,6 +134,7 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
       cursor: 0,
       filter: '',
       filtering: false,
+      flagEntry: null,
       openId: null,
       scroll: 0,
       scrollLimit: 0,
@@ -216,7 +225,7 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
         await operate('hinting', async (scenario) => {
           const { report, hint, progress } = await services.hint(scenario);
           set({ progress });
-          updateRun(scenario.id, { report, checkedAt: Date.now(), hint: hint ? { checkId: hint.checkId, title: hint.title, rungs: hint.rungs } : undefined });
+          updateRun(scenario.id, { report, checkedAt: Date.now(), hint: hint ? { kind: hint.kind, checkId: hint.checkId, title: hint.title, rungs: hint.rungs } : undefined });
         });
       },
 
@@ -270,6 +279,30 @@ export function createLabStore(services: LabServices, size = { columns: 80, rows
           return;
         }
         set({ cluster: await services.clusterStatus() });
+      },
+
+      openFlagEntry() {
+        if (openScenario()?.flags.length) set({ flagEntry: '' });
+      },
+
+      typeFlag(text) {
+        set({ flagEntry: text });
+      },
+
+      async endFlagEntry(submit) {
+        const value = get().flagEntry?.trim() ?? '';
+        set({ flagEntry: null });
+        if (!submit || !value) return;
+        const scenario = openScenario();
+        if (!scenario) return;
+        try {
+          const { flag, captured, total, progress } = await services.submit(scenario, value);
+          set({ progress });
+          const message = flag ? `✓ "${flag.title}": ${captured} of ${total} flags. ${captured === total ? 'Now fix it so the attack stops.' : ''}`.trim() : '✗ No: that is not a flag of this run. Perform the attack from the briefing, or press h for a hint.';
+          updateRun(scenario.id, { flagResult: { correct: flag !== undefined, message }, ...(flag ? { hint: undefined } : {}) });
+        } catch (error) {
+          updateRun(scenario.id, { error: messageOf(error) });
+        }
       },
 
       requestShell() {

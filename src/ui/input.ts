@@ -20,7 +20,7 @@ export function handleInput(store: LabStore, input: string, key: Key): void {
  */
 export function handleKey(store: LabStore, input: string, key: Key): void {
   const state = store.getState();
-  if ((key.ctrl && input === 'c') || (input === 'q' && !state.filtering && !state.confirm)) return state.quit();
+  if ((key.ctrl && input === 'c') || (input === 'q' && !state.filtering && !state.confirm && state.flagEntry === null)) return state.quit();
 
   if (state.confirm) {
     void state.answer(input === 'y' || input === 'Y');
@@ -31,6 +31,7 @@ export function handleKey(store: LabStore, input: string, key: Key): void {
     return;
   }
   if (state.filtering) return filterKey(store, input, key);
+  if (state.flagEntry !== null) return flagKey(store, input, key);
   if (input === '?') return state.toggleHelp();
 
   switch (state.screen) {
@@ -65,12 +66,22 @@ function scenarioKey(store: LabStore, input: string, key: Key): void {
   else if (input === 'c') void state.check();
   else if (input === 'h') void state.hint();
   else if (input === 't') state.requestShell();
+  else if (input === 'f') state.openFlagEntry();
   else if (input === 'r') state.ask('reset');
   else if (input === 'S') state.ask('solve');
   else if (key.upArrow || input === 'k') state.scrollBy(-1);
   else if (key.downArrow || input === 'j') state.scrollBy(1);
   else if (key.pageUp) state.scrollBy(-page);
   else if (key.pageDown || input === ' ') state.scrollBy(page);
+}
+
+function flagKey(store: LabStore, input: string, key: Key): void {
+  const state = store.getState();
+  const typed = state.flagEntry ?? '';
+  if (key.escape) void state.endFlagEntry(false);
+  else if (key.return) void state.endFlagEntry(true);
+  else if (key.backspace || key.delete) state.typeFlag(typed.slice(0, -1));
+  else if (input && !key.ctrl && !key.meta) state.typeFlag(typed + input);
 }
 
 function filterKey(store: LabStore, input: string, key: Key): void {

@@ -25,7 +25,8 @@ export const bindings: Record<Screen, Binding[]> = {
   scenario: [
     { keys: 's', label: 'start', help: 'deploy the vulnerable setup (again: idempotent)' },
     { keys: 'c', label: 'check', help: 'grade now (checks also re-run on every cluster change)' },
-    { keys: 'h', label: 'hint', help: 'reveal the next hint for the first failing check' },
+    { keys: 'h', label: 'hint', help: 'reveal the next hint: for the attack until its flags are in, then for the first failing check' },
+    { keys: 'f', label: 'flag', help: 'submit an attack flag you found (enter submits, esc cancels)' },
     { keys: 't', label: 'shell', help: 'open a shell with KUBECONFIG and the scenario namespace set; exit it to return' },
     { keys: 'r', label: 'reset', help: 'return to the vulnerable start (asks first)' },
     { keys: 'S', label: 'solution', help: 'apply the reference solution (asks first until you passed)' },

@@ -63,6 +63,16 @@ export class ScriptedServices implements LabServices {
     record.hintsRevealed[target.id] = revealed;
     return { report, progress: this.progress, hint: { kind: 'fix' as const, checkId: target.id, title: target.title, revealed, rungs: revealedRungs(spec.hints, revealed) } };
   }
+  /** The flag that `submit` accepts for every scenario. */
+  flag = 'K8SLAB{scripted}';
+  async submit(scenario: Scenario, value: string) {
+    this.calls.push(`submit ${scenario.id} ${value}`);
+    const first = scenario.flags[0];
+    if (value !== this.flag || !first) return { captured: 0, total: scenario.flags.length, progress: this.progress };
+    const record = (this.progress.scenarios[scenario.id] ??= { attempts: 0, hintsRevealed: {} });
+    record.flags = { [first.id]: { salt: 's', hash: 'h', capturedAt: new Date().toISOString() } };
+    return { flag: { id: first.id, title: first.title }, captured: 1, total: scenario.flags.length, progress: this.progress };
+  }
   async watch(scenario: Scenario, onChange: () => void) {
     this.calls.push(`watch ${scenario.id}`);
     this.watchers++;

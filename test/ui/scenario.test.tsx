@@ -99,4 +99,21 @@ describe('scenario screen', () => {
     await app.press('t');
     expect(app.store.getState().shellRequested).toBe(true);
   });
+
+  it('takes an attack flag on f: a wrong one is a no, the right one turns the attack green', async () => {
+    await openFixable();
+    await app.press('s');
+    await app.waitFor('attack: 0 of 1 flags');
+    await app.press('f', 'K8SLAB{guess}', keys.enter);
+    await app.waitFor('✗ No: that is not a flag of this run');
+    await app.press('f');
+    await app.waitFor('enter submits · esc cancels');
+    // Typed (or pasted) in one go, corrected with backspace; q is part of the flag, not quit.
+    await app.press('K8SLAB{scripted}q', keys.backspace);
+    await app.waitFor('flag: K8SLAB{scripted}');
+    await app.press(keys.enter);
+    const frame = await app.waitFor('✓ attack: 1 of 1 flags');
+    expect(frame).toContain('"The web app\'s token": 1 of 1 flags. Now fix it');
+    expect(app.services.calls).toEqual(expect.arrayContaining(['submit fixable K8SLAB{guess}', 'submit fixable K8SLAB{scripted}']));
+  });
 });

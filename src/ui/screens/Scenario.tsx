@@ -37,7 +37,11 @@ export function Scenario({
   const rows = checklistRows(scenario.checks, run?.report?.checks, width);
   const hint = run?.hint ? hintRows(run.hint.rungs, width) : [];
   const hintLines = run?.hint ? hint.length + 1 : 0;
-  const statusLines = (run?.busy ? 1 : 0) + (run?.error ? 1 : 0);
+  const flags = scenario.flags;
+  const planted = state.progress.scenarios[scenario.id]?.flags ?? {};
+  const captured = flags.filter((flag) => planted[flag.id]?.capturedAt).length;
+  const attackLines = flags.length > 0 ? 1 + (state.flagEntry !== null ? 1 : 0) + (run?.flagResult ? 1 : 0) : 0;
+  const statusLines = (run?.busy ? 1 : 0) + (run?.error ? 1 : 0) + attackLines;
   // Title, checks header and briefing header take a line each; the document gets the rest.
   const documentHeight = Math.max(3, height - 3 - rows.length - hintLines - statusLines);
   const scrollLimit = Math.max(0, document.length - documentHeight);
@@ -54,13 +58,36 @@ export function Scenario({
           {scenario.difficulty} · {scenario.minutes} min · {scenario.namespaces.join(', ')}
         </Text>
       </Text>
+      {flags.length > 0 ? (
+        <Text wrap="truncate-end">
+          <Text color={captured === flags.length ? 'green' : 'yellow'}>
+            {captured === flags.length ? '✓' : '•'} attack: {captured} of {flags.length} flags
+          </Text>
+          <Text dimColor>{captured === flags.length ? '  then the fix: the checks below' : `  ${flags.find((flag) => !planted[flag.id]?.capturedAt)?.where ?? ''} (f to submit)`}</Text>
+        </Text>
+      ) : null}
+      {state.flagEntry !== null ? (
+        <Text wrap="truncate-end">
+          <Text color="cyan">flag: </Text>
+          {state.flagEntry}
+          <Text inverse> </Text>
+          <Text dimColor>  enter submits · esc cancels</Text>
+        </Text>
+      ) : null}
+      {run?.flagResult ? (
+        <Text color={run.flagResult.correct ? 'green' : 'red'} wrap="truncate-end">
+          {run.flagResult.message}
+        </Text>
+      ) : null}
       <Text dimColor>
         {run?.checkedAt ? `checks (last checked ${new Date(run.checkedAt).toLocaleTimeString()})` : 'checks (not checked yet: press s to start, c to check)'}
       </Text>
       <Checklist rows={rows} />
       {run?.hint ? (
         <Box flexDirection="column">
-          <Text color="cyan">hint for “{run.hint.title}” ({run.hint.rungs.length} of 3)</Text>
+          <Text color="cyan">
+            hint for {run.hint.kind === 'attack' ? 'the attack: ' : ''}“{run.hint.title}” ({run.hint.rungs.length} of 3)
+          </Text>
           {hint.map((line, index) => (
             <Text key={index} wrap="truncate-end">
               <Text color="cyan">{line.label}</Text>

@@ -42,7 +42,7 @@ describe.skipIf(sharedPlane === undefined || tmuxMissing)('the TUI in a real ter
     process.stderr.write(`[tui] ${Object.entries(numbers).map(([key, value]) => `${key}: ${value}`).join(', ')}\n`);
   });
 
-  it('starts a scenario, turns green when the solution is applied from outside, and quits cleanly', async () => {
+  it('starts a scenario, turns green when the solution is applied from outside, takes an attack flag, and quits cleanly', async () => {
     // The same harness timing a bare `node` program: what tmux, the shell and Node cost before any lab code.
     const baselineStarted = performance.now();
     const baseline = await TmuxSession.start(`k8s-sec-lab-baseline-${process.pid}`, `node -e "console.log('ready')"; sleep 600`, { columns: 100, rows: 30, env: {} });
@@ -86,6 +86,21 @@ describe.skipIf(sharedPlane === undefined || tmuxMissing)('the TUI in a real ter
     await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=k8s-sec-lab', '-f', join(scenario.dir, scenario.solution.manifests)]);
     await tmux.waitFor('✓ Passed', 30_000);
     numbers['fixing apply to green'] = `${Math.round(performance.now() - fixStarted)} ms`;
+
+    // The attack half: kubectl-proxy-vs-port-forward (last in the list) plants a flag; submit it with f.
+    await tmux.keys('Escape');
+    await tmux.waitFor('Workload hardening');
+    await tmux.keys('j', 'j', 'j', 'Enter');
+    await tmux.waitFor('The proxy that exposes the whole API');
+    await tmux.keys('s');
+    await tmux.waitFor(/last checked[\s\S]*✗ /, 60_000);
+    expect((await tmux.screen())).toContain('attack: 0 of 1 flags');
+    const token = await kubectl(['-n', 'ops', 'get', 'secret', 'deploy-bot-token', '-o', 'jsonpath={.data.token}']);
+    await tmux.keys('f');
+    await tmux.waitFor('enter submits');
+    await tmux.keys('-l', Buffer.from(token.stdout, 'base64').toString('utf8'));
+    await tmux.keys('Enter');
+    await tmux.waitFor('✓ attack: 1 of 1 flags');
 
     await tmux.keys('q');
     const exited = await tmux.waitFor('EXITED=0');
