@@ -6,7 +6,9 @@ import envPaths from 'env-paths';
  * The installed package's root (holding scenarios/ and labs/). This file is
  * src/paths.ts under tsx and dist/paths.js when published: one level down.
  */
-export const packageRoot: string = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The lab's code: src/ under tsx, dist/ when built (the TUI bundle sits at the same depth). */
+export const codeDir: string = dirname(fileURLToPath(import.meta.url));
+export const packageRoot: string = join(codeDir, '..');
 
 export const labsDir: string = join(packageRoot, 'labs');
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { LabError } from '../errors.js';
-import { labCacheDir, packageRoot } from '../lab-dirs.js';
+import { codeDir, labCacheDir, packageRoot } from '../lab-dirs.js';
 import { version } from '../version.js';
 import type { Catalogue, Scenario } from './types.js';
 
@@ -39,9 +39,9 @@ export function findScenario(catalogue: Catalogue, id: string): Scenario {
   });
 }
 
-/** Everything validation reads or checks for: the tracks file and every file (name and content) under scenarios/. */
-async function catalogueFingerprint(root: string): Promise<string> {
-  const hash = createHash('sha256').update(`k8s-sec-lab ${version}\n`);
+/** Everything validation reads or checks for: the tracks file, every file (name and content) under scenarios/, and the validating code. */
+export async function catalogueFingerprint(root: string, code?: string): Promise<string> {
+  const hash = createHash('sha256').update(`k8s-sec-lab ${version}\n`).update(code ?? (await validatingCode()));
   const files = [join(root, 'labs', 'tracks.yaml')];
   const scenariosDir = join(root, 'scenarios');
   if (existsSync(scenariosDir)) {
@@ -53,6 +53,21 @@ async function catalogueFingerprint(root: string): Promise<string> {
     hash.update(await readFile(file).catch(() => Buffer.from('<missing>')));
   }
   return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * A hash of the code that validates a catalogue (the schema here, the check
+ * kinds in grading/), so a lab whose validation changed, even without a new
+ * version number, never serves a catalogue its old code accepted.
+ */
+async function validatingCode(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of [join(codeDir, 'catalogue'), join(codeDir, 'grading')]) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile() && /\.(js|ts)$/.test(entry.name)).map((entry) => join(entry.parentPath, entry.name)).sort();
+    for (const file of files) hash.update(relative(dir, file)).update(await readFile(file));
+  }
+  return hash.digest('hex');
 }
 
 /** Scenario folders are stored relative to the root, so a moved checkout still hits its cache. */

@@ -24,6 +24,8 @@ export async function validateCatalogue(root: string): Promise<Catalogue> {
     const scenario = await loadScenario(root, join(scenariosDir, folder), problems);
     if (scenario) scenarios.set(scenario.id, scenario);
   }
+  // A scenario that failed to load is reported once, above: tracks that name it are not wrong too.
+  const invalid = new Set(folders.filter((folder) => ![...scenarios.values()].some((scenario) => scenario.id === folder)));
 
   // Reset deletes a scenario's namespaces, and scenarios run side by side: no two may share one.
   const owners = new Map<string, string>();
@@ -43,7 +45,9 @@ export async function validateCatalogue(root: string): Promise<Catalogue> {
     const members: Scenario[] = [];
     for (const [position, id] of track.scenarios.entries()) {
       const scenario = scenarios.get(id);
-      if (!scenario) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: no scenario "${id}" in scenarios/`);
+      if (!scenario) {
+        if (!invalid.has(id)) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: no scenario "${id}" in scenarios/`);
+      }
       else if (placed.has(id)) problems.push(`${relative(root, tracksFile)}: tracks[${index}].scenarios[${position}]: "${id}" is already in an earlier track`);
       else {
         placed.add(id);

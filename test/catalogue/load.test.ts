@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findScenario, loadCatalogue } from '../../src/catalogue/load.js';
+import { catalogueFingerprint, findScenario, loadCatalogue } from '../../src/catalogue/load.js';
 import { formatPath } from '../../src/catalogue/validate.js';
 import { LabError } from '../../src/errors.js';
 import { fixtureCatalogue } from '../helpers/fixtures.js';
@@ -72,6 +72,12 @@ describe('loadCatalogue', () => {
 
     await editScenario(root, 'always-pass', (text) => text.replace('minutes: 1', 'minutes: -1'));
     await expect(loadCatalogue(root, env)).rejects.toThrow(/always-pass\/scenario\.yaml:\d+: minutes: /);
+  });
+
+  it('keys the cache by the validating code too, so an upgraded lab never serves an old validation', async () => {
+    const root = await copyOfFixtures();
+    expect(await catalogueFingerprint(root, 'schema of lab A')).not.toBe(await catalogueFingerprint(root, 'schema of lab B'));
+    expect(await catalogueFingerprint(root)).toBe(await catalogueFingerprint(root));
   });
 
   it('suggests the known ids for an unknown scenario', async () => {

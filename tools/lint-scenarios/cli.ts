@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { defaultCatalogueRoot } from '../../src/catalogue/load.js';
+import { processIO } from '../../src/commands/io.js';
+import { reportError } from '../../src/program.js';
 import { loadKubeAccess } from '../../src/kube/config.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { labClientIdentity } from '../../src/names.js';
@@ -10,6 +12,7 @@ import { buildBinaries, findCachedBinaries } from '../testplane/build.js';
 import { startWatchdog } from '../testplane/owner.js';
 import { down, up } from '../testplane/plane.js';
 import { lintCatalogue } from './lint.js';
+import { staticProblems } from './static-rules.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -18,6 +21,14 @@ const program = new Command('lint-scenarios')
   .option('--catalogue <dir>', 'catalogue root holding scenarios/ and labs/', defaultCatalogueRoot())
   .option('--kubeconfig <file>', 'use this running test plane instead of starting one')
   .action(async (options: { catalogue: string; kubeconfig?: string }) => {
+    // Everything that needs no cluster first: a broken catalogue never waits for a control plane.
+    const problems = await staticProblems(options.catalogue);
+    if (problems.length > 0) {
+      for (const problem of problems) log(problem);
+      log(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; fix the files named above, then run npm run lint:scenarios again`);
+      process.exitCode = 1;
+      return;
+    }
     let dir: string | undefined;
     let kubeconfig = options.kubeconfig;
     if (!kubeconfig) {
@@ -45,4 +56,8 @@ const program = new Command('lint-scenarios')
     }
   });
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  process.exitCode = reportError(processIO({ color: Boolean(process.stderr.isTTY) }), error);
+}

@@ -1,4 +1,4 @@
-import { lintScenarioStatically } from '../../src/catalogue/lint.js';
+import { lintScenarioStatically } from './static-rules.js';
 import { validateCatalogue } from '../../src/catalogue/validate.js';
 import { markCluster } from '../../src/cluster/guard.js';
 import { messageOf } from '../../src/errors.js';

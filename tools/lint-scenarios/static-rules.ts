@@ -1,9 +1,10 @@
-import type { Scenario } from './load.js';
-import { checkIds } from '../engines/check-ids.js';
-import { podTemplateOf } from '../engines/pod-security/index.js';
-import { messageOf } from '../errors.js';
-import { scenarioObjects } from '../lifecycle/manifests.js';
-import type { Container, PodSpec } from '../model/k8s.js';
+import type { Scenario } from '../../src/catalogue/load.js';
+import { checkIds } from '../../src/engines/check-ids.js';
+import { podTemplateOf } from '../../src/engines/pod-security/index.js';
+import { validateCatalogue } from '../../src/catalogue/validate.js';
+import { LabError, messageOf } from '../../src/errors.js';
+import { scenarioObjects } from '../../src/lifecycle/manifests.js';
+import type { Container, PodSpec } from '../../src/model/k8s.js';
 
 /**
  * Static rules a scenario must follow beyond its schema: the manifests load
@@ -33,6 +34,26 @@ export async function lintScenarioStatically(scenario: Scenario): Promise<string
   }
   if (scenario.solution.delete.length === 0 && (await scenarioObjects(scenario, 'solution').catch(() => [])).length === 0) {
     problems.push('solution: neither manifests nor deletions: the solution changes nothing');
+  }
+  return problems;
+}
+
+/**
+ * Every problem found without a cluster, one line each (file:line:path, what
+ * is wrong): the schema and cross-file rules (as loading reports them), then
+ * the static rules per scenario.
+ */
+export async function staticProblems(root: string): Promise<string[]> {
+  let catalogue;
+  try {
+    catalogue = await validateCatalogue(root);
+  } catch (error) {
+    if (!(error instanceof LabError)) throw error;
+    return error.message.split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
+  }
+  const problems: string[] = [];
+  for (const scenario of catalogue.scenarios) {
+    for (const problem of await lintScenarioStatically(scenario)) problems.push(`scenarios/${scenario.id}: ${problem}`);
   }
   return problems;
 }
