@@ -12,6 +12,7 @@ import { localProbe } from './local-probe.js';
 import { networkReach } from './network-reach.js';
 import { objectState } from './object-state.js';
 import { podSecurity } from './pod-security.js';
+import { rbac } from './rbac.js';
 import { runtimeProbe } from './runtime-probe.js';
 
 /**
@@ -28,6 +29,7 @@ const leafKinds = {
   'runtime-probe': runtimeProbe,
   'local-probe': localProbe,
   'event-state': eventState,
+  rbac,
 } satisfies Record<string, AnyKindModule>;
 
 type LeafKind = keyof typeof leafKinds;

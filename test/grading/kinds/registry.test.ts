@@ -50,6 +50,14 @@ describe('the check schema catches authoring mistakes at load time', () => {
     expect(problems(probe)).toEqual([expect.stringContaining('expect: expects nothing')]);
   });
 
+  it('validates rbac power sets at load time: known presets, kubectl spellings, something to judge', () => {
+    const rbac = (extra: Record<string, unknown>) => ({ id: 'powers', title: 'powers', kind: 'rbac', hints, subject: { serviceAccount: { namespace: 'ops', name: 'app' } }, ...extra });
+    expect(problems(rbac({ deny: ['secrets-read', { verbs: ['create'], resources: ['pods/exec'] }], allow: [{ verbs: ['get'], resources: ['services/proxy'], namespace: 'ops' }] }))).toEqual([]);
+    expect(problems(rbac({ deny: ['secret-read'] }))).not.toEqual([]);
+    expect(problems(rbac({ deny: [{ verbs: ['get'], resources: ['Secrets'] }] }))).toEqual([expect.stringContaining('deny.0: resource "Secrets" is not of the form plural[.group][/subresource]')]);
+    expect(problems(rbac({}))).toEqual([expect.stringContaining('give deny, allow or both')]);
+  });
+
   it('refuses an unknown kind, naming the kinds there are', () => {
     expect(problems({ id: 'x', title: 'x', kind: 'object-sate', hints })).toEqual([expect.stringContaining('object-state')]);
   });
