@@ -58,6 +58,13 @@ describe('the check schema catches authoring mistakes at load time', () => {
     expect(problems(rbac({}))).toEqual([expect.stringContaining('give deny, allow or both')]);
   });
 
+  it('wants admission-denied to replay something, and takes reasonContains as optional', () => {
+    const admission = (extra: Record<string, unknown>) => ({ id: 'refused', title: 'refused', kind: 'admission-denied', hints, namespace: 'ops', ...extra });
+    expect(problems(admission({ manifest: 'attack/pod.yaml' }))).toEqual([]);
+    expect(problems(admission({ manifests: ['attack/pod.yaml', 'attack/deployment.yaml'], reasonContains: 'PodSecurity' }))).toEqual([]);
+    expect(problems(admission({}))).toEqual([expect.stringContaining('give manifest or manifests')]);
+  });
+
   it('refuses an unknown kind, naming the kinds there are', () => {
     expect(problems({ id: 'x', title: 'x', kind: 'object-sate', hints })).toEqual([expect.stringContaining('object-state')]);
   });
