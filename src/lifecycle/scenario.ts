@@ -9,6 +9,7 @@ import { resourceType } from '../kube/resources.js';
 import type { KubeObject } from '../model/k8s.js';
 import { scenarioNamespaces, scenarioObjects } from './manifests.js';
 import { runSecret } from './run-secret.js';
+import { startedMarker } from './started-marker.js';
 import { waitForWorkloads } from './wait.js';
 
 export type Log = (line: string) => void;
@@ -30,7 +31,8 @@ export async function startScenario(scenario: Scenario, client: KubeClient, log:
   // A setup Namespace manifest (with its labels) replaces the bare one: one apply per object.
   const declared = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata?.name));
   const namespaces = scenarioNamespaces(scenario).filter((namespace) => !declared.has(namespace.metadata?.name));
-  await applyAll(client, [...namespaces, ...objects, runSecret(scenario)], 'deploy the setup');
+  // The started marker goes last: a start that failed part-way has not started the scenario.
+  await applyAll(client, [...namespaces, ...objects, runSecret(scenario), startedMarker(scenario)], 'deploy the setup');
   log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
   await waitForWorkloads(client, scenario.namespaces, log);
 }
