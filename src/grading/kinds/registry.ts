@@ -7,6 +7,7 @@ import { accessReview } from './access-review.js';
 import { admissionDenied } from './admission-denied.js';
 import { anyOfKind } from './any-of.js';
 import { eventState } from './event-state.js';
+import { imdsSettings } from './imds-settings.js';
 import type { AnyKindModule, KindModule } from './kind.js';
 import { localProbe } from './local-probe.js';
 import { networkReach } from './network-reach.js';
@@ -30,6 +31,7 @@ const leafKinds = {
   'local-probe': localProbe,
   'event-state': eventState,
   rbac,
+  'imds-settings': imdsSettings,
 } satisfies Record<string, AnyKindModule>;
 
 type LeafKind = keyof typeof leafKinds;

@@ -65,6 +65,14 @@ describe('the check schema catches authoring mistakes at load time', () => {
     expect(problems(admission({}))).toEqual([expect.stringContaining('give manifest or manifests')]);
   });
 
+  it('wants imds-settings to expect something, with a hop limit the emulator accepts', () => {
+    const imds = (extra: Record<string, unknown>) => ({ id: 'imds', title: 'imds', kind: 'imds-settings', hints, ...extra });
+    expect(problems(imds({ expect: { httpTokens: 'required', hopLimitAtMost: 1 } }))).toEqual([]);
+    expect(problems(imds({ expect: {} }))).toEqual([expect.stringContaining('expect: expects nothing')]);
+    expect(problems(imds({ expect: { hopLimitAtMost: 0 } }))).not.toEqual([]);
+    expect(problems(imds({ source: 'metadata', expect: { httpEndpoint: 'enabled' } }))).not.toEqual([]);
+  });
+
   it('refuses an unknown kind, naming the kinds there are', () => {
     expect(problems({ id: 'x', title: 'x', kind: 'object-sate', hints })).toEqual([expect.stringContaining('object-state')]);
   });
