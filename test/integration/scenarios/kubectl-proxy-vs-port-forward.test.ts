@@ -202,6 +202,19 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     }
   });
 
+  it('fails deleting the attacker\'s namespace ci, or ops itself: the scenario is started, so that is a cheat, not "start it first"', async () => {
+    await lab.kubectl(['delete', 'namespace', 'ci', '--wait=false']);
+    let report = await lab.grade();
+    expectStatuses(report, { 'attack-replay-fails': 'fail', 'proxy-account-cannot-read-secrets': 'fail' });
+    expect(messageOf(report, 'attack-replay-fails')).toContain('namespace "ci" is gone, but the scenario is started: deleting namespace ci is not a fix');
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
+    await lab.kubectl(['delete', 'namespace', 'ops', '--wait=false']);
+    report = await lab.grade();
+    expectStatuses(report, { 'proxy-account-cannot-read-secrets': 'fail', 'dashboard-runs': 'fail', 'dashboard-service-kept': 'fail', 'dashboard-answers': 'fail' });
+    expect(messageOf(report, 'dashboard-runs')).toContain('deleting namespace ops is not a fix');
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
+  });
+
   it('fails deleting the dashboard along with the proxy: the guards say the app is gone and must stay', async () => {
     await lab.kubectl(['-n', 'ops', 'delete', 'deployment,service', 'jump-box', 'dashboard']);
     await deleteClusterAdminBinding();

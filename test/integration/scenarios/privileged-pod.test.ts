@@ -142,6 +142,15 @@ describeWithPlane('scenario privileged-pod on the test plane', () => {
     expect(messageOf(report, 'bad-pod-refused')).toContain('the API server admits Pod node-monitoring/everything-allowed');
   });
 
+  it('fails deleting the node-monitoring namespace: the scenario is started, so that is a cheat, not "start it first"', async () => {
+    await lab.reset();
+    await lab.kubectl(['delete', 'namespace', ns, '--wait=false']);
+    const report = await lab.grade();
+    expectStatuses(report, { 'agent-pods-restricted': 'fail', 'bad-pod-refused': 'fail', 'root-pod-refused': 'fail', 'agent-still-running': 'fail', 'node-escape-blocked': 'fail' });
+    expect(messageOf(report, 'bad-pod-refused')).toContain(`namespace "${ns}" is gone, but the scenario is started: deleting namespace ${ns} is not a fix`);
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
+  });
+
   describe('a ValidatingAdmissionPolicy instead of (or besides) the Pod Security label', () => {
     const name = 'k8s-sec-lab-test-node-monitoring';
     const noHostAccess =
