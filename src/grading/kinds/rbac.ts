@@ -89,29 +89,34 @@ async function judgePowers(spec: RbacSpec, { view, scenario }: GradingContext): 
     return role?.rules ?? [];
   };
 
-  const held: string[] = [];
-  const lacking: string[] = [];
-  let asked = 0;
-  for (const principal of principals) {
-    const bound = new Set(bindingsNaming(roleBindings, principal).map((binding) => binding.metadata?.namespace ?? ''));
-    const namespaces = [...new Set([...spec.namespaces, ...bound])].filter(Boolean);
-    const denied = withGrantedNames(questionsFor(spec.deny as PowerEntry[], namespaces), (namespace) =>
-      [...bindingsNaming(roleBindings.filter((binding) => binding.metadata?.namespace === namespace), principal), ...bindingsNaming(clusterRoleBindings, principal)].flatMap(rulesOf),
-    );
-    const allowed = allowQuestions(spec.allow, spec.namespaces);
-    asked += denied.length + allowed.length;
-    const answers = await askAll(view, principal, [...denied, ...allowed]);
-    const grants = new Map<string, PowerQuestion[]>();
-    for (const question of denied) {
-      const answer = answers.get(questionKey(question))!;
-      if (!answer.allowed) continue;
-      const by = explainGrant(answer.reason, question, principal, roleBindings, clusterRoleBindings);
-      grants.set(by, [...(grants.get(by) ?? []), question]);
-    }
-    for (const [by, questions] of grants) held.push(`${principal.label} may, ${describePowers(questions)}, granted by ${by}`);
-    const missing = allowed.filter((question) => !answers.get(questionKey(question))!.allowed);
-    if (missing.length > 0) lacking.push(`${principal.label} cannot, ${describePowers(missing)}, which it needs`);
-  }
+  // Each principal's questions in parallel, all principals at once: a few dozen SubjectAccessReviews in one round trip's time.
+  const judged = await Promise.all(
+    principals.map(async (principal) => {
+      const bound = new Set(bindingsNaming(roleBindings, principal).map((binding) => binding.metadata?.namespace ?? ''));
+      const namespaces = [...new Set([...spec.namespaces, ...bound])].filter(Boolean);
+      const denied = withGrantedNames(questionsFor(spec.deny as PowerEntry[], namespaces), (namespace) =>
+        [...bindingsNaming(roleBindings.filter((binding) => binding.metadata?.namespace === namespace), principal), ...bindingsNaming(clusterRoleBindings, principal)].flatMap(rulesOf),
+      );
+      const allowed = allowQuestions(spec.allow, spec.namespaces);
+      const answers = await askAll(view, principal, [...denied, ...allowed]);
+      const grants = new Map<string, PowerQuestion[]>();
+      for (const question of denied) {
+        const answer = answers.get(questionKey(question))!;
+        if (!answer.allowed) continue;
+        const by = explainGrant(answer.reason, question, principal, roleBindings, clusterRoleBindings);
+        grants.set(by, [...(grants.get(by) ?? []), question]);
+      }
+      const missing = allowed.filter((question) => !answers.get(questionKey(question))!.allowed);
+      return {
+        asked: answers.size,
+        held: [...grants].map(([by, questions]) => `${principal.label} may, ${describePowers(questions)}, granted by ${by}`),
+        lacking: missing.length > 0 ? [`${principal.label} cannot, ${describePowers(missing)}, which it needs`] : [],
+      };
+    }),
+  );
+  const held = judged.flatMap((outcome) => outcome.held);
+  const lacking = judged.flatMap((outcome) => outcome.lacking);
+  const asked = judged.reduce((sum, outcome) => sum + outcome.asked, 0);
 
   const who = principals.map((principal) => principal.label).join(', ');
   const denySets = spec.deny.map((entry) => (typeof entry === 'string' ? entry : describePowers(questionsFor([entry], [])))).join(', ');
