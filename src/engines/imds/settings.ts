@@ -42,19 +42,24 @@ function read(files: Partial<Record<SettingName, SettingFile>>, name: SettingNam
   }
 }
 
+const accepted: Record<SettingName, string> = {
+  'http-tokens': 'optional or required',
+  'http-put-response-hop-limit': 'an integer from 1 to 64',
+  'http-endpoint': 'enabled or disabled',
+};
+
+/** A refused setting, described the same way whoever found it (this parser or the emulator). */
+export function invalidSetting(file: SettingName, value: string): ParsedSettings {
+  return { valid: false, file, value, message: value === '<missing>' ? `${file} is missing` : `${file} is ${JSON.stringify(value)}, expected ${accepted[file]}` };
+}
+
 export function parseImdsSettings(files: Partial<Record<SettingName, SettingFile>>): ParsedSettings {
-  const invalid = (file: SettingName, value: string, expected: string): ParsedSettings => ({
-    valid: false,
-    file,
-    value,
-    message: value === '<missing>' ? `${file} is missing` : `${file} is ${JSON.stringify(value)}, expected ${expected}`,
-  });
   const tokens = read(files, 'http-tokens');
-  if (tokens !== 'optional' && tokens !== 'required') return invalid('http-tokens', tokens, 'optional or required');
+  if (tokens !== 'optional' && tokens !== 'required') return invalidSetting('http-tokens', tokens);
   const hopLimit = read(files, 'http-put-response-hop-limit');
-  if (!/^[0-9]{1,2}$/.test(hopLimit) || Number(hopLimit) < 1 || Number(hopLimit) > 64) return invalid('http-put-response-hop-limit', hopLimit, 'an integer from 1 to 64');
+  if (!/^[0-9]{1,2}$/.test(hopLimit) || Number(hopLimit) < 1 || Number(hopLimit) > 64) return invalidSetting('http-put-response-hop-limit', hopLimit);
   const endpoint = read(files, 'http-endpoint');
-  if (endpoint !== 'enabled' && endpoint !== 'disabled') return invalid('http-endpoint', endpoint, 'enabled or disabled');
+  if (endpoint !== 'enabled' && endpoint !== 'disabled') return invalidSetting('http-endpoint', endpoint);
   return { valid: true, 'http-tokens': tokens, 'http-put-response-hop-limit': Number(hopLimit), 'http-endpoint': endpoint };
 }
 

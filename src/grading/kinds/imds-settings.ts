@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configMapFiles, parseImdsSettings, settingNames, type ImdsSettings, type ParsedSettings, type SettingName } from '../../engines/imds/settings.js';
+import { configMapFiles, invalidSetting, parseImdsSettings, settingNames, type ImdsSettings, type ParsedSettings, type SettingName } from '../../engines/imds/settings.js';
 import { objectRef, type KubeObject } from '../../model/k8s.js';
 import { systemNamespace } from '../../names.js';
 import { kinds, type ClusterView } from '../cluster-view.js';
@@ -91,12 +91,20 @@ async function judgeEmulators(spec: ImdsSettingsSpec, { view, scenario }: Gradin
 
 /** The settings one emulator applies, from its lab-only path (it answers that only to a client in its own pod). */
 async function askEmulator(view: ClusterView, pod: KubeObject): Promise<ParsedSettings> {
-  const script = `import urllib.request as r; print(r.urlopen(${JSON.stringify(effectiveSettingsUrl)}, timeout=3).read().decode())`;
-  const result = await view.client.exec(pod.metadata?.namespace ?? systemNamespace, pod.metadata?.name ?? '', serverContainer, ['python3', '-c', script], 10_000);
+  const result = await view.client.exec(pod.metadata?.namespace ?? systemNamespace, pod.metadata?.name ?? '', serverContainer, effectiveSettingsCommand(), 10_000);
   if (result.exitCode !== 0) throw new Error(`could not ask ${objectRef(pod)} for its settings (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 300)}`);
-  const answer = JSON.parse(result.stdout) as ({ valid: true } & ImdsSettings) | { valid: false; file: SettingName; value: string };
-  if (answer.valid) return answer;
-  return { ...answer, message: answer.value === '<missing>' ? `${answer.file} is missing` : `${answer.file} is ${JSON.stringify(answer.value)}` };
+  return parseEffectiveSettings(result.stdout);
+}
+
+/** The command run in the emulator's server container: its python3 asks the emulator on its own address. */
+export function effectiveSettingsCommand(url = effectiveSettingsUrl): string[] {
+  return ['python3', '-c', `import urllib.request as r; print(r.urlopen(${JSON.stringify(url)}, timeout=3).read().decode())`];
+}
+
+/** The emulator's JSON answer (see server.py, effective_settings) as the grader's parse result. */
+export function parseEffectiveSettings(stdout: string): ParsedSettings {
+  const answer = JSON.parse(stdout) as ({ valid: true } & ImdsSettings) | { valid: false; file: SettingName; value: string };
+  return answer.valid ? answer : invalidSetting(answer.file, answer.value);
 }
 
 function judgeParsed(spec: ImdsSettingsSpec, parsed: ParsedSettings, source: { object: string; written?: string }): Verdict {
