@@ -29,3 +29,10 @@ export type ContainerEngine = (typeof containerEngines)[number];
  */
 export const runSecretName = 'k8s-sec-lab-run';
 export const runTokenKey = 'token';
+
+/**
+ * `start` writes ConfigMap `<startedMarkerPrefix><scenario id>` in the system
+ * namespace, outside the scenario's own namespaces: grading reads it to tell
+ * a scenario whose namespace the learner deleted from one never started.
+ */
+export const startedMarkerPrefix = 'k8s-sec-lab-started-';

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { LabError } from '../errors.js';
+import { admissionManifests } from '../grading/kinds/admission-denied.js';
 import { plantedIds } from './flag-syntax.js';
 import { scenarioSchema, tracksSchema } from './schema.js';
 import type { Catalogue, Scenario, Track } from './types.js';
@@ -85,8 +86,9 @@ async function loadScenario(root: string, dir: string, problems: string[]): Prom
     if (!existsSync(join(dir, path))) problems.push(`${where}: ${path} does not exist in ${relative(root, dir)}/`);
   }
   for (const check of spec.checks.flatMap((check) => (check.kind === 'any-of' ? check.checks : [check]))) {
-    if (check.kind === 'admission-denied' && !existsSync(join(dir, check.manifest))) {
-      problems.push(`${where}: checks (${check.id}).manifest: ${check.manifest} does not exist`);
+    if (check.kind !== 'admission-denied') continue;
+    for (const manifest of admissionManifests(check)) {
+      if (!existsSync(join(dir, manifest))) problems.push(`${where}: checks (${check.id}).manifest: ${manifest} does not exist`);
     }
   }
   await checkFlagsPlanted(where, join(dir, spec.setup.manifests), spec.flags, problems);

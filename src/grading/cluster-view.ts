@@ -2,6 +2,7 @@ import type { KubeObject } from '../model/k8s.js';
 import type { KubeClient, TypeRef } from '../kube/client.js';
 import { readMarker, type LabMarker } from '../cluster/guard.js';
 import { isFakeNode } from '../cluster/runtime.js';
+import { startedMarkerPrefix, systemNamespace } from '../names.js';
 
 export const kinds = {
   namespace: { apiVersion: 'v1', kind: 'Namespace' },
@@ -9,6 +10,7 @@ export const kinds = {
   pod: { apiVersion: 'v1', kind: 'Pod' },
   event: { apiVersion: 'v1', kind: 'Event' },
   secret: { apiVersion: 'v1', kind: 'Secret' },
+  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
   networkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 } as const satisfies Record<string, TypeRef>;
 
@@ -27,6 +29,7 @@ export interface RuntimeInfo {
 export class ClusterView {
   private readonly lists = new Map<string, Promise<KubeObject[]>>();
   private markerRead: Promise<LabMarker | undefined> | undefined;
+  private readonly started = new Map<string, Promise<string | undefined>>();
 
   constructor(readonly client: KubeClient) {}
 
@@ -50,6 +53,17 @@ export class ClusterView {
   async namespaceLabels(): Promise<Map<string, Record<string, string>>> {
     const namespaces = await this.list(kinds.namespace);
     return new Map(namespaces.map((namespace) => [namespace.metadata?.name ?? '', namespace.metadata?.labels ?? {}]));
+  }
+
+  /** When `start` last deployed the scenario (its started marker), or undefined if it never did on this cluster. */
+  startedAt(scenarioId: string): Promise<string | undefined> {
+    let pending = this.started.get(scenarioId);
+    if (!pending) {
+      pending = this.client.get<KubeObject & { data?: { startedAt?: string } }>(kinds.configMap, `${startedMarkerPrefix}${scenarioId}`, systemNamespace).then((marker) => (marker ? (marker.data?.startedAt ?? 'an unknown time') : undefined));
+      pending.catch(() => undefined);
+      this.started.set(scenarioId, pending);
+    }
+    return pending;
   }
 
   marker(): Promise<LabMarker | undefined> {

@@ -19,7 +19,10 @@ export const watched = {
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
   ],
+  admissionPolicy: { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy' },
   admissionPolicyBinding: { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' },
+  resourceQuota: { apiVersion: 'v1', kind: 'ResourceQuota' },
+  limitRange: { apiVersion: 'v1', kind: 'LimitRange' },
 } as const;
 
 /** A target for a kind, scoped to the namespace when the kind is namespaced. */

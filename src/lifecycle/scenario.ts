@@ -10,6 +10,7 @@ import type { KubeObject } from '../model/k8s.js';
 import { scenarioNamespaces, scenarioObjects } from './manifests.js';
 import { flagSecret, flagValues, forgetFlags, plantFlags } from './flags.js';
 import { runSecret } from './run-secret.js';
+import { startedMarker } from './started-marker.js';
 import { waitForWorkloads } from './wait.js';
 
 export type Log = (line: string) => void;
@@ -33,7 +34,8 @@ export async function startScenario(scenario: Scenario, client: KubeClient, log:
   const declared = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata?.name));
   const namespaces = scenarioNamespaces(scenario).filter((namespace) => !declared.has(namespace.metadata?.name));
   const flagSecrets = flags.size > 0 ? [flagSecret(scenario.id, flags)] : [];
-  await applyAll(client, [...flagSecrets, ...namespaces, ...objects, runSecret(scenario)], 'deploy the setup');
+  // The started marker goes last: a start that failed part-way has not started the scenario.
+  await applyAll(client, [...flagSecrets, ...namespaces, ...objects, runSecret(scenario), startedMarker(scenario)], 'deploy the setup');
   log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
   await waitForWorkloads(client, scenario.namespaces, log);
   return flags;

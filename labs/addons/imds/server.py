@@ -38,6 +38,9 @@ from typing import Any, Union
 from urllib.parse import urlsplit
 
 TOKEN_PATH = "/latest/api/token"
+# Lab-only: the effective settings, answered only to a client inside the emulator's own
+# pod (kubectl exec), never to pods on the node; those get the usual 404.
+LAB_SETTINGS_PATH = "/k8s-sec-lab/effective-settings"
 TOKEN_HEADER = "X-aws-ec2-metadata-token"
 TOKEN_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds"
 MAX_TOKEN_TTL_SECONDS = 21600
@@ -98,13 +101,37 @@ def read_settings(directory: Path) -> Settings:
     return Settings(tokens == "required", int(hop_limit), endpoint == "enabled")
 
 
+# ConfigMap values often end with a newline (kubectl create configmap --from-file);
+# surrounding ASCII whitespace is not part of a value. The lab's grader normalises
+# exactly the same way (src/engines/imds/settings.ts; shared test vectors in
+# test/fixtures/imds/settings-vectors.json).
+SETTING_WHITESPACE = " \t\n\r\f\v"
+
+
 def _read_setting(directory: Path, name: str) -> str:
     file = directory / name
     try:
-        # ConfigMap values often end with a newline; surrounding whitespace is not a value.
-        return file.read_text(encoding="utf-8").strip()
+        raw = file.read_bytes()
     except FileNotFoundError:
         raise SettingsError(file, "<missing>", "a file holding the setting") from None
+    try:
+        return raw.decode("utf-8").strip(SETTING_WHITESPACE)
+    except UnicodeDecodeError:
+        raise SettingsError(file, "<not UTF-8>", "a UTF-8 text file") from None
+
+
+def effective_settings(directory: Path) -> dict[str, Any]:
+    """The settings as the server applies them, for the lab's grader: parsed, or the error."""
+    try:
+        settings = read_settings(directory)
+    except SettingsError as error:
+        return {"valid": False, "file": error.file.name, "value": error.value, "message": str(error)}
+    return {
+        "valid": True,
+        "http-tokens": "required" if settings.tokens_required else "optional",
+        "http-put-response-hop-limit": settings.hop_limit,
+        "http-endpoint": "enabled" if settings.endpoint_enabled else "disabled",
+    }
 
 
 class TokenStore:
@@ -260,6 +287,10 @@ class ImdsHandler(BaseHTTPRequestHandler):
         return self.server_version
 
     def do_GET(self) -> None:
+        if urlsplit(self.path).path == LAB_SETTINGS_PATH and self._client_is_local():
+            body = json.dumps(effective_settings(self.server.settings_dir), sort_keys=True)
+            self._finish(Response(200, body + "\n", "application/json"), auth="lab")
+            return
         settings = self._settings()
         if settings is not None:
             response, auth = self._read_response(settings)
@@ -271,6 +302,11 @@ class ImdsHandler(BaseHTTPRequestHandler):
         settings = self._settings()
         if settings is not None:
             self._finish(self._put_response(settings), hop_limit=settings.hop_limit)
+
+    def _client_is_local(self) -> bool:
+        """A connection from the server's own address: in the cluster only a process in the
+        emulator's pod can make one (169.254.169.254 to itself); pods arrive from other addresses."""
+        return self.client_address[0] == self.server.server_address[0]
 
     def _settings(self) -> Settings | None:
         """The current settings, or None once a 500 naming the bad file has been sent."""

@@ -7,11 +7,13 @@ import { accessReview } from './access-review.js';
 import { admissionDenied } from './admission-denied.js';
 import { anyOfKind } from './any-of.js';
 import { eventState } from './event-state.js';
+import { imdsSettings } from './imds-settings.js';
 import type { AnyKindModule, KindModule } from './kind.js';
 import { localProbe } from './local-probe.js';
 import { networkReach } from './network-reach.js';
 import { objectState } from './object-state.js';
 import { podSecurity } from './pod-security.js';
+import { rbac } from './rbac.js';
 import { runtimeProbe } from './runtime-probe.js';
 
 /**
@@ -28,6 +30,8 @@ const leafKinds = {
   'runtime-probe': runtimeProbe,
   'local-probe': localProbe,
   'event-state': eventState,
+  rbac,
+  'imds-settings': imdsSettings,
 } satisfies Record<string, AnyKindModule>;
 
 type LeafKind = keyof typeof leafKinds;

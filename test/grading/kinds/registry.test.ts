@@ -50,6 +50,29 @@ describe('the check schema catches authoring mistakes at load time', () => {
     expect(problems(probe)).toEqual([expect.stringContaining('expect: expects nothing')]);
   });
 
+  it('validates rbac power sets at load time: known presets, kubectl spellings, something to judge', () => {
+    const rbac = (extra: Record<string, unknown>) => ({ id: 'powers', title: 'powers', kind: 'rbac', hints, subject: { serviceAccount: { namespace: 'ops', name: 'app' } }, ...extra });
+    expect(problems(rbac({ deny: ['secrets-read', { verbs: ['create'], resources: ['pods/exec'] }], allow: [{ verbs: ['get'], resources: ['services/proxy'], namespace: 'ops' }] }))).toEqual([]);
+    expect(problems(rbac({ deny: ['secret-read'] }))).not.toEqual([]);
+    expect(problems(rbac({ deny: [{ verbs: ['get'], resources: ['Secrets'] }] }))).toEqual([expect.stringContaining('deny.0: resource "Secrets" is not of the form plural[.group][/subresource]')]);
+    expect(problems(rbac({}))).toEqual([expect.stringContaining('give deny, allow or both')]);
+  });
+
+  it('wants admission-denied to replay something, and takes reasonContains as optional', () => {
+    const admission = (extra: Record<string, unknown>) => ({ id: 'refused', title: 'refused', kind: 'admission-denied', hints, namespace: 'ops', ...extra });
+    expect(problems(admission({ manifest: 'attack/pod.yaml' }))).toEqual([]);
+    expect(problems(admission({ manifests: ['attack/pod.yaml', 'attack/deployment.yaml'], reasonContains: 'PodSecurity' }))).toEqual([]);
+    expect(problems(admission({}))).toEqual([expect.stringContaining('give manifest or manifests')]);
+  });
+
+  it('wants imds-settings to expect something, with a hop limit the emulator accepts', () => {
+    const imds = (extra: Record<string, unknown>) => ({ id: 'imds', title: 'imds', kind: 'imds-settings', hints, ...extra });
+    expect(problems(imds({ expect: { httpTokens: 'required', hopLimitAtMost: 1 } }))).toEqual([]);
+    expect(problems(imds({ expect: {} }))).toEqual([expect.stringContaining('expect: expects nothing')]);
+    expect(problems(imds({ expect: { hopLimitAtMost: 0 } }))).not.toEqual([]);
+    expect(problems(imds({ source: 'metadata', expect: { httpEndpoint: 'enabled' } }))).not.toEqual([]);
+  });
+
   it('refuses an unknown kind, naming the kinds there are', () => {
     expect(problems({ id: 'x', title: 'x', kind: 'object-sate', hints })).toEqual([expect.stringContaining('object-state')]);
   });

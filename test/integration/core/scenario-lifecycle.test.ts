@@ -142,7 +142,7 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
     const missing = await lab.run(['check', 'missing-namespace']);
     expect(missing.stdout).toContain('namespace "fx-ghost" does not exist');
     const wrong = await lab.run(['check', 'wrong-refusal']);
-    expect(wrong.stdout).toContain('not because of PodSecurity');
+    expect(wrong.stdout).toContain('refused, but not by admission');
   });
 });
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -19,13 +21,14 @@ import { expectStatuses, messageOf, useScenario } from './harness.js';
  */
 describeWithPlane('scenario imds-escape on the test plane', () => {
   const lab = useScenario('imds-escape');
-  const skipped = { 'attack-gets-no-credentials': 'skipped', 'relay-healthy': 'skipped' } as const;
+  const skipped = { 'attack-gets-no-credentials': 'skipped', 'relay-healthy': 'skipped', 'node-imds-applies-settings': 'skipped' } as const;
   const guardsPass = {
     'relay-keeps-running': 'pass',
     'dns-udp-allowed': 'pass',
     'dns-tcp-allowed': 'pass',
     'acquirer-reachable': 'pass',
     'node-keeps-imds': 'pass',
+    'emulator-on-every-node': 'pass',
   } as const;
   const fixed = { 'credentials-out-of-reach': 'pass', ...skipped, ...guardsPass } as const;
 
@@ -58,7 +61,7 @@ describeWithPlane('scenario imds-escape on the test plane', () => {
       expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
       const message = messageOf(report, 'credentials-out-of-reach');
       expect(message).toContain('No NetworkPolicy isolates egress of payments/webhook-relay-');
-      expect(message).toContain('data.http-tokens is "optional", expected "required"');
+      expect(message).toContain('http-tokens is optional: a plain GET without a token still works (IMDSv1)');
       expect(report.status).toBe('fail');
     });
 
@@ -74,23 +77,95 @@ describeWithPlane('scenario imds-escape on the test plane', () => {
       const report = await lab.grade();
       expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
       const message = messageOf(report, 'credentials-out-of-reach');
-      expect(message).toContain('data.http-put-response-hop-limit is "2", expected "1" (the hop limit');
-      expect(message).not.toContain('data.http-tokens is');
+      expect(message).toContain('the hop limit is 2: a token still reaches pods, which are one hop further than the node');
+      expect(message).not.toContain('http-tokens is');
     });
 
     it('fails hop limit 1 with tokens still optional, and says IMDSv1 still works', async () => {
       await patchImdsSettings({ 'http-put-response-hop-limit': '1' });
       const report = await lab.grade();
       expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass });
-      expect(messageOf(report, 'credentials-out-of-reach')).toContain('data.http-tokens is "optional", expected "required" (with "optional", a plain GET without a token still works: IMDSv1)');
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('http-tokens is optional: a plain GET without a token still works (IMDSv1), whatever the hop limit');
     });
 
     it('fails switching the metadata service off: the node needs it', async () => {
       await patchImdsSettings({ 'http-endpoint': 'disabled' });
       const report = await lab.grade();
       expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass, 'node-keeps-imds': 'fail' });
-      expect(messageOf(report, 'node-keeps-imds')).toContain('data.http-endpoint is "disabled", expected "enabled": switching the metadata service off is not the fix, the node itself needs it');
+      expect(messageOf(report, 'node-keeps-imds')).toContain('http-endpoint is disabled: switching the metadata service off is not the fix, the node itself needs it');
       expect(messageOf(report, 'node-keeps-imds')).toContain("The node's own agents use IMDS");
+    });
+  });
+
+  // How the emulator reads its settings (labs/addons/imds/server.py): surrounding ASCII whitespace trimmed,
+  // values exact, a hop limit of one or two digits. The grader must read them the same way.
+  describe('the metadata service options, read as the emulator reads them', () => {
+    beforeAll(() => lab.reset());
+    beforeEach(() => lab.start());
+    const replaceSettingsFromFiles = async (files: Record<string, string>) => {
+      const dir = await mkdtemp(join(tmpdir(), 'imds-settings-'));
+      for (const [name, value] of Object.entries(files)) await writeFile(join(dir, name), value);
+      const rendered = await lab.kubectl(['-n', 'k8s-sec-lab-system', 'create', 'configmap', 'imds-settings', `--from-file=${dir}`, '--dry-run=client', '-o', 'yaml']);
+      await lab.kubectl(['replace', '-f', '-'], { input: rendered.stdout });
+      await rm(dir, { recursive: true, force: true });
+    };
+
+    it('passes settings written with kubectl create configmap --from-file, which end in a newline', async () => {
+      await replaceSettingsFromFiles({ 'http-tokens': 'required\n', 'http-put-response-hop-limit': '1\n', 'http-endpoint': 'enabled\n' });
+      const stored = await lab.kubectl(['-n', 'k8s-sec-lab-system', 'get', 'configmap', 'imds-settings', '-o', 'json']);
+      expect((JSON.parse(stored.stdout) as { data: Record<string, string> }).data['http-tokens']).toBe('required\n');
+      const report = await lab.grade();
+      expectStatuses(report, fixed);
+      expect(messageOf(report, 'credentials-out-of-reach')).toContain('the emulator applies http-tokens=required, hop limit 1, http-endpoint=enabled (written: http-tokens="required\\n"');
+    });
+
+    it('passes Windows line endings and blanks around the values, and a hop limit written 01', async () => {
+      const spellings: Record<string, string>[] = [
+        { 'http-tokens': 'required\r\n', 'http-put-response-hop-limit': ' 1\t' },
+        { 'http-tokens': 'required', 'http-put-response-hop-limit': '01' },
+        { 'http-tokens': '  required  ', 'http-put-response-hop-limit': '1', 'http-endpoint': 'enabled\r\n' },
+      ];
+      for (const data of spellings) {
+        await patchImdsSettings(data);
+        expectStatuses(await lab.grade(), fixed);
+      }
+    });
+
+    it('fails values the emulator refuses (it then answers 500 to everyone, the node too), naming the value', async () => {
+      const refused: [Record<string, string>, string][] = [
+        [{ 'http-tokens': 'Required', 'http-put-response-hop-limit': '1' }, 'http-tokens is "Required", expected optional or required'],
+        [{ 'http-tokens': 'requird', 'http-put-response-hop-limit': '1' }, 'http-tokens is "requird"'],
+        [{ 'http-tokens': 'required', 'http-put-response-hop-limit': '0' }, 'http-put-response-hop-limit is "0", expected an integer from 1 to 64'],
+        [{ 'http-tokens': 'required\u00a0', 'http-put-response-hop-limit': '1' }, 'http-tokens is "required\u00a0"'],
+      ];
+      for (const [data, gap] of refused) {
+        await patchImdsSettings({ 'http-endpoint': 'enabled', ...data });
+        const report = await lab.grade();
+        expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass, 'node-keeps-imds': 'fail' });
+        expect(messageOf(report, 'node-keeps-imds')).toContain(`the emulator refuses its settings: ${gap}`);
+        expect(messageOf(report, 'node-keeps-imds')).toContain('switches the metadata service off instead of fixing it');
+      }
+    });
+
+    it('fails deleting the settings, deleting the emulator, or keeping it off some nodes', async () => {
+      await lab.kubectl(['-n', 'k8s-sec-lab-system', 'delete', 'configmap', 'imds-settings']);
+      let report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass, 'node-keeps-imds': 'fail' });
+      expect(messageOf(report, 'node-keeps-imds')).toContain('ConfigMap k8s-sec-lab-system/imds-settings is gone');
+      await lab.start();
+
+      await lab.kubectl(['-n', 'k8s-sec-lab-system', 'patch', 'daemonset', 'imds-emulator', '--type', 'merge', '-p', JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } } } } })]);
+      report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', ...skipped, ...guardsPass, 'emulator-on-every-node': 'fail' });
+      expect(messageOf(report, 'emulator-on-every-node')).toContain('spec.template.spec.nodeSelector');
+      await lab.start();
+
+      await patchImdsSettings({ 'http-tokens': 'required', 'http-put-response-hop-limit': '1' });
+      await lab.kubectl(['-n', 'k8s-sec-lab-system', 'delete', 'daemonset', 'imds-emulator']);
+      report = await lab.grade();
+      expectStatuses(report, { ...fixed, 'emulator-on-every-node': 'fail' });
+      expect(messageOf(report, 'emulator-on-every-node')).toContain('DaemonSet k8s-sec-lab-system/imds-emulator does not exist');
+      expect(messageOf(report, 'emulator-on-every-node')).toContain('Deleting or narrowing the metadata service takes it from the node too');
     });
   });
 
@@ -174,6 +249,14 @@ describeWithPlane('scenario imds-escape on the test plane', () => {
       } finally {
         await lab.kubectl(['delete', 'namespace', 'payments-ops', '--wait=false']);
       }
+    });
+
+    it('fails deleting the payments namespace: the scenario is started, so that is a cheat, not "start it first"', async () => {
+      await lab.kubectl(['delete', 'namespace', 'payments', '--wait=false']);
+      const report = await lab.grade();
+      expectStatuses(report, { 'credentials-out-of-reach': 'fail', 'relay-keeps-running': 'fail', 'dns-udp-allowed': 'fail', 'acquirer-reachable': 'fail', 'node-keeps-imds': 'pass' });
+      expect(messageOf(report, 'relay-keeps-running')).toContain('namespace "payments" is gone, but the scenario is started: deleting namespace payments is not a fix');
+      expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
     });
 
     it('fails scaling the relay to zero: no pods to attack is not a fix', async () => {

@@ -24,6 +24,12 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
   const fixed = { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'pass', ...skipped, ...guardsPass } as const;
 
   beforeEach(() => lab.reset());
+  beforeAll(async () => {
+    // ClusterRoles the cases bind; cluster-scoped and unlabelled, so reset keeps them.
+    await lab.kubectl(['create', 'clusterrole', 'k8s-sec-lab-test-impersonate', '--verb=impersonate', '--resource=users,groups', '--dry-run=client', '-o', 'yaml']).then((out) => lab.apply(out.stdout));
+    await lab.kubectl(['create', 'clusterrole', 'k8s-sec-lab-test-pod-reader', '--verb=get,list,watch', '--resource=pods,services,events', '--dry-run=client', '-o', 'yaml']).then((out) => lab.apply(out.stdout));
+    await lab.kubectl(['create', 'clusterrole', 'k8s-sec-lab-test-dashboard-proxy', '--verb=get', '--resource=services/proxy', '--resource-name=dashboard', '--dry-run=client', '-o', 'yaml']).then((out) => lab.apply(out.stdout));
+  });
 
   const setProxyArgs = (args: string[]) =>
     lab.kubectl(['-n', 'ops', 'patch', 'deployment', 'jump-box', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/args', value: args }])]);
@@ -35,9 +41,8 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     const report = await lab.grade();
     expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
     expect(messageOf(report, 'no-open-proxy')).toContain('spec.template.spec.containers[0].args[2] is "--address=0.0.0.0", expected no --address other than loopback');
-    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain(
-      'ServiceAccount ops/jump-box is allowed (RBAC: allowed by ClusterRoleBinding "jump-box-cluster-admin" of ClusterRole "cluster-admin"',
-    );
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('ServiceAccount ops/jump-box may, in ops: get, list, watch secrets');
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('granted by ClusterRoleBinding jump-box-cluster-admin (ClusterRole cluster-admin)');
     // The run token the dashboard serves exists where the local probe will look for it.
     const token = await lab.kubectl(['-n', 'ops', 'get', 'secret', 'k8s-sec-lab-run', '-o', 'jsonpath={.data.token}']);
     expect(Buffer.from(token.stdout, 'base64').toString()).toMatch(/^[0-9a-f]{32}$/);
@@ -88,7 +93,7 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     await setProxyArgs(['proxy', '--port=8001', '--address=127.0.0.1']);
     const report = await lab.grade();
     expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
-    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('allowed by ClusterRoleBinding "jump-box-cluster-admin"');
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('granted by ClusterRoleBinding jump-box-cluster-admin');
     expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('The binding outlives the proxy');
   });
 
@@ -123,7 +128,91 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     await lab.kubectl(['-n', 'ops', 'create', 'rolebinding', 'jump-box-ops-reader', '--role=ops-reader', '--serviceaccount=ops:jump-box']);
     const report = await lab.grade();
     expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
-    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('allowed by RoleBinding "jump-box-ops-reader/ops" of Role "ops-reader"');
+    expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('get, list, watch secrets, granted by RoleBinding ops/jump-box-ops-reader (Role ops-reader)');
+  });
+
+  /** Deletes the cluster-admin binding, then grants each power in turn through a Role (or ClusterRole) and a binding, grades, and takes it back. */
+  const gradeEachGrant = async (grants: { name: string; rules?: object[]; clusterRole?: string; subject?: object; roleBinding?: boolean; expected: string }[]) => {
+    await setProxyArgs(['proxy', '--port=8001']);
+    await deleteClusterAdminBinding();
+    const sa = { kind: 'ServiceAccount', name: 'jump-box', namespace: 'ops' };
+    for (const grant of grants) {
+      const role = grant.clusterRole ?? grant.name;
+      const binding = grant.roleBinding === false
+        ? { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `jump-box-${grant.name}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [grant.subject ?? sa] }
+        : { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `jump-box-${grant.name}`, namespace: 'ops' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: grant.clusterRole ? 'ClusterRole' : 'Role', name: role }, subjects: [grant.subject ?? sa] };
+      const objects = [...(grant.rules ? [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: grant.name, namespace: 'ops' }, rules: grant.rules }] : []), binding];
+      await lab.apply(objects.map((object) => stringify(object)).join('---\n'));
+      const report = await lab.grade();
+      expectStatuses(report, { 'no-open-proxy': 'pass', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
+      expect(messageOf(report, 'proxy-account-cannot-read-secrets'), grant.name).toContain(grant.expected);
+      await lab.kubectl(['delete', '-f', '-'], { input: objects.map((object) => stringify(object)).join('---\n') });
+    }
+  };
+
+  it('fails an account trimmed to one verb or one resource that still leads to every Secret, naming the power and the binding', async () => {
+    await gradeEachGrant([
+      // "cannot list secrets" holds, but get is what an attacker who knows (or guesses) a name uses.
+      { name: 'get-secrets', rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], expected: 'in ops: get secrets, granted by RoleBinding ops/jump-box-get-secrets (Role get-secrets)' },
+      { name: 'watch-secrets', rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['watch'] }], expected: 'in ops: watch secrets' },
+      { name: 'one-secret', rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['deploy-bot-token'], verbs: ['get'] }], expected: 'get secrets' },
+    ]);
+  });
+
+  it('fails an account that can start or change pods, which can mount any Secret and run as any account', async () => {
+    await gradeEachGrant([
+      { name: 'create-pods', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], expected: 'in ops: create pods, granted by RoleBinding ops/jump-box-create-pods' },
+      { name: 'create-cronjobs', rules: [{ apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['create'] }], expected: 'create cronjobs.batch' },
+      { name: 'patch-deployments', rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'] }], expected: 'patch deployments.apps' },
+      { name: 'edit', clusterRole: 'edit', expected: 'granted by RoleBinding ops/jump-box-edit (ClusterRole edit)' },
+    ]);
+  });
+
+  it('fails an account that can open a shell in a pod, impersonate, escalate or use a wildcard', async () => {
+    await gradeEachGrant([
+      { name: 'exec', rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }], expected: 'create pods/exec' },
+      { name: 'debug', rules: [{ apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }], expected: 'patch pods/ephemeralcontainers' },
+      { name: 'impersonate', clusterRole: 'k8s-sec-lab-test-impersonate', roleBinding: false, expected: 'cluster-wide: impersonate users' },
+      { name: 'bind', rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }], expected: 'bind clusterroles.rbac.authorization.k8s.io' },
+      { name: 'anything', rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], expected: 'any verb on any resource (a "*" rule)' },
+    ]);
+  });
+
+  it('fails moving the proxy to another account of ops that keeps the power, or granting it to every account there', async () => {
+    await gradeEachGrant([
+      { name: 'default-admin', clusterRole: 'cluster-admin', roleBinding: false, subject: { kind: 'ServiceAccount', name: 'default', namespace: 'ops' }, expected: 'ServiceAccount ops/default may, in ops: get, list, watch secrets' },
+      { name: 'all-accounts', clusterRole: 'admin', subject: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts:ops' }, expected: 'every service account of ops may, in ops: get, list, watch secrets' },
+      { name: 'user-spelling', clusterRole: 'admin', subject: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:ops:proxy' }, expected: 'ServiceAccount ops/proxy may, in ops: get, list, watch secrets' },
+    ]);
+  });
+
+  it('passes an account left with powers that lead to no Secret: view in ops, reading pods and services cluster-wide, the dashboard proxy only', async () => {
+    await setProxyArgs(['proxy', '--port=8001']);
+    await deleteClusterAdminBinding();
+    const alternatives = [
+      ['-n', 'ops', 'create', 'rolebinding', 'jump-box-view', '--clusterrole=view', '--serviceaccount=ops:jump-box'],
+      ['create', 'clusterrolebinding', 'jump-box-cluster-reader', '--clusterrole=k8s-sec-lab-test-pod-reader', '--serviceaccount=ops:jump-box'],
+      ['-n', 'ops', 'create', 'rolebinding', 'jump-box-portforward', '--clusterrole=k8s-sec-lab-test-dashboard-proxy', '--serviceaccount=ops:jump-box'],
+    ];
+    for (const args of alternatives) {
+      await lab.kubectl(args);
+      const report = await lab.grade();
+      expectStatuses(report, fixed);
+      expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('holds none of secrets-read, workload-create');
+    }
+  });
+
+  it('fails deleting the attacker\'s namespace ci, or ops itself: the scenario is started, so that is a cheat, not "start it first"', async () => {
+    await lab.kubectl(['delete', 'namespace', 'ci', '--wait=false']);
+    let report = await lab.grade();
+    expectStatuses(report, { 'attack-replay-fails': 'fail', 'proxy-account-cannot-read-secrets': 'fail' });
+    expect(messageOf(report, 'attack-replay-fails')).toContain('namespace "ci" is gone, but the scenario is started: deleting namespace ci is not a fix');
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
+    await lab.kubectl(['delete', 'namespace', 'ops', '--wait=false']);
+    report = await lab.grade();
+    expectStatuses(report, { 'proxy-account-cannot-read-secrets': 'fail', 'dashboard-runs': 'fail', 'dashboard-service-kept': 'fail', 'dashboard-answers': 'fail' });
+    expect(messageOf(report, 'dashboard-runs')).toContain('deleting namespace ops is not a fix');
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
   });
 
   it('fails deleting the dashboard along with the proxy: the guards say the app is gone and must stay', async () => {

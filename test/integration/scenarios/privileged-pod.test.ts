@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckStatus, GradeReport } from '../../../src/grading/types.js';
 import { describeWithPlane } from '../setup/plane.js';
 import { expectStatuses, messageOf, useScenario, type ScenarioHarness } from './harness.js';
@@ -140,6 +140,104 @@ describeWithPlane('scenario privileged-pod on the test plane', () => {
     expectStatuses(report, { ...fixed, 'namespace-enforces-restricted': 'fail', 'bad-pod-refused': 'fail', 'root-pod-refused': 'fail' });
     expect(messageOf(report, 'namespace-enforces-restricted')).toContain('is "privileged"');
     expect(messageOf(report, 'bad-pod-refused')).toContain('the API server admits Pod node-monitoring/everything-allowed');
+  });
+
+  it('fails deleting the node-monitoring namespace: the scenario is started, so that is a cheat, not "start it first"', async () => {
+    await lab.reset();
+    await lab.kubectl(['delete', 'namespace', ns, '--wait=false']);
+    const report = await lab.grade();
+    expectStatuses(report, { 'agent-pods-restricted': 'fail', 'bad-pod-refused': 'fail', 'root-pod-refused': 'fail', 'agent-still-running': 'fail', 'node-escape-blocked': 'fail' });
+    expect(messageOf(report, 'bad-pod-refused')).toContain(`namespace "${ns}" is gone, but the scenario is started: deleting namespace ${ns} is not a fix`);
+    expect(report.checks.filter((check) => check.status === 'error')).toEqual([]);
+  });
+
+  describe('a ValidatingAdmissionPolicy instead of (or besides) the Pod Security label', () => {
+    const name = 'k8s-sec-lab-test-node-monitoring';
+    const noHostAccess =
+      '!(has(object.spec.hostPID) && object.spec.hostPID) && !(has(object.spec.hostNetwork) && object.spec.hostNetwork) && ' +
+      'object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged) && ' +
+      '(!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath)))';
+    const nonRoot =
+      '(has(object.spec.securityContext) && has(object.spec.securityContext.runAsNonRoot) && object.spec.securityContext.runAsNonRoot) || ' +
+      'object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.runAsNonRoot) && c.securityContext.runAsNonRoot)';
+    const applyPolicy = (validations: { expression: string; message: string }[], validationActions: string[] = ['Deny']) =>
+      lab.apply(
+        [
+          {
+            apiVersion: 'admissionregistration.k8s.io/v1',
+            kind: 'ValidatingAdmissionPolicy',
+            metadata: { name },
+            spec: { failurePolicy: 'Fail', matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] }, validations },
+          },
+          {
+            apiVersion: 'admissionregistration.k8s.io/v1',
+            kind: 'ValidatingAdmissionPolicyBinding',
+            metadata: { name },
+            spec: { policyName: name, validationActions, matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } },
+          },
+        ]
+          .map((object) => JSON.stringify(object))
+          .join('\n---\n'),
+      );
+    const removePolicy = () => lab.kubectl(['delete', '--ignore-not-found', 'validatingadmissionpolicybinding,validatingadmissionpolicy', name]);
+    /** A policy takes effect a moment after it is stored: grade until the check's status is the one expected. */
+    const gradeUntil = async (id: string, status: CheckStatus): Promise<GradeReport> => {
+      let report = await lab.grade();
+      for (let attempt = 0; attempt < 60 && statusOf(report, id) !== status; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        report = await lab.grade();
+      }
+      return report;
+    };
+
+    it('passes the admission checks when only a policy refuses the attack pods, naming it; the label check still fails', async () => {
+      await lab.reset();
+      try {
+        await applyPolicy([{ expression: noHostAccess, message: 'no host namespaces, privileged containers or hostPath here' }]);
+        let report = await gradeUntil('bad-pod-refused', 'pass');
+        expectStatuses(report, { ...vulnerable, 'bad-pod-refused': 'pass' });
+        expect(messageOf(report, 'bad-pod-refused')).toContain(`the API server refuses Pod ${ns}/everything-allowed: ValidatingAdmissionPolicy ${name} (binding ${name}): no host namespaces`);
+        expect(messageOf(report, 'bad-pod-refused')).toContain(`the API server admits DaemonSet ${ns}/everything-allowed itself (its controller creates the pods later), but refuses the pods it would create: ValidatingAdmissionPolicy ${name}`);
+        // A root pod with none of that is still admitted: the policy covers less than restricted.
+        expect(messageOf(report, 'root-pod-refused')).toContain('the API server admits Pod node-monitoring/root-shell');
+
+        await applyPolicy([
+          { expression: noHostAccess, message: 'no host namespaces, privileged containers or hostPath here' },
+          { expression: nonRoot, message: 'pods here must set runAsNonRoot' },
+        ]);
+        report = await gradeUntil('root-pod-refused', 'pass');
+        expectStatuses(report, { ...vulnerable, 'bad-pod-refused': 'pass', 'root-pod-refused': 'pass' });
+        expect(messageOf(report, 'root-pod-refused')).toBe(`the API server refuses Pod ${ns}/root-shell: ValidatingAdmissionPolicy ${name} (binding ${name}): pods here must set runAsNonRoot`);
+      } finally {
+        await removePolicy();
+      }
+    });
+
+    it('fails a policy bound only to warn and audit: it refuses nothing', async () => {
+      await lab.reset();
+      try {
+        await applyPolicy([{ expression: noHostAccess, message: 'no host access' }], ['Warn', 'Audit']);
+        // Give the policy time to load, then confirm it still admits.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        const report = await lab.grade();
+        expectStatuses(report, vulnerable);
+        expect(messageOf(report, 'bad-pod-refused')).toContain('the API server admits Pod node-monitoring/everything-allowed');
+      } finally {
+        await removePolicy();
+      }
+    });
+
+    it('passes with the label and a policy both in place, whichever refuses first', async () => {
+      await lab.solve();
+      try {
+        await applyPolicy([{ expression: noHostAccess, message: 'no host access' }]);
+        const report = await gradeUntil('bad-pod-refused', 'pass');
+        expectStatuses(report, fixed);
+        expect(messageOf(report, 'bad-pod-refused')).toMatch(/refuses Pod node-monitoring\/everything-allowed: (Pod Security|ValidatingAdmissionPolicy)/);
+      } finally {
+        await removePolicy();
+      }
+    });
   });
 });
 

@@ -196,9 +196,10 @@ export function imdsRequest(
   method: string,
   path: string,
   headers: Record<string, string> = {},
+  localAddress?: string,
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, timeout: 5_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, timeout: 5_000, ...(localAddress ? { localAddress } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -228,4 +229,25 @@ export function useLocalImds(): { readonly server: ImdsProcess; readonly setting
   });
   beforeEach(() => handle.settings.write(vulnerableSettings));
   return handle;
+}
+
+/** One case of test/fixtures/imds/settings-vectors.json, shared with the grader's parser test. */
+export interface SettingsVector {
+  name: string;
+  /** Each file's text, or { base64 } for raw bytes; a missing key is absent. */
+  files: Partial<Record<SettingName, string | { base64: string }>>;
+  expect: { valid: true; 'http-tokens': string; 'http-put-response-hop-limit': number; 'http-endpoint': string } | { valid: false; file: SettingName; value: string };
+}
+
+export const settingsVectors: SettingsVector[] = (
+  JSON.parse(readFileSync(new URL('../../fixtures/imds/settings-vectors.json', import.meta.url), 'utf8')) as { vectors: SettingsVector[] }
+).vectors;
+
+/** Writes a vector's files exactly (no added newline), removing the ones it lacks. */
+export async function writeVector(dir: string, vector: SettingsVector): Promise<void> {
+  for (const name of Object.keys(vulnerableSettings) as SettingName[]) {
+    const file = vector.files[name];
+    if (file === undefined) await rm(join(dir, name), { force: true });
+    else await writeFile(join(dir, name), typeof file === 'string' ? file : Buffer.from(file.base64, 'base64'));
+  }
 }

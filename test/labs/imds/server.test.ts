@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultIpTtl, imdsRequest, python3Available, skipWithoutIt, useLocalImds, type SettingName } from './imds-harness.js';
+import { defaultIpTtl, imdsRequest, python3Available, settingsVectors, skipWithoutIt, useLocalImds, writeVector, type SettingName } from './imds-harness.js';
 
 const ROLE = 'k8s-sec-lab-node-role';
 const CREDENTIALS_PATH = `/latest/meta-data/iam/security-credentials/${ROLE}`;
@@ -193,6 +193,27 @@ describe.skipIf(skip)('IMDS emulator server (labs/addons/imds/server.py)', () =>
       const response = await get(CREDENTIALS_PATH);
       expect(response.status).toBe(500);
       expect(response.body).toContain(join(imds.settings.path, 'http-endpoint'));
+    });
+  });
+  describe('the effective settings it serves on its lab-only path, on the vectors the grader shares', () => {
+    const LAB_PATH = '/k8s-sec-lab/effective-settings';
+
+    it.each(settingsVectors.map((vector) => [vector.name, vector] as const))('%s', async (_name, vector) => {
+      await writeVector(imds.settings.path, vector);
+      const response = await get(LAB_PATH);
+      expect(response.status).toBe(200);
+      const effective = JSON.parse(response.body) as Record<string, unknown>;
+      if (vector.expect.valid) expect(effective).toEqual(vector.expect);
+      else expect(effective).toMatchObject(vector.expect);
+      // The settings it reports are the ones it applies: with invalid ones every request is a 500.
+      expect((await get('/latest/meta-data/')).status).toBe(!vector.expect.valid ? 500 : vector.expect['http-endpoint'] === 'disabled' ? 403 : vector.expect['http-tokens'] === 'required' ? 401 : 200);
+    });
+
+    it('answers it only to a client on its own address: anyone else gets the usual answer', async () => {
+      expect((await get(LAB_PATH)).status).toBe(200);
+      const other = await imdsRequest(imds.server.port, 'GET', LAB_PATH, {}, '127.0.0.2');
+      expect(other.status).toBe(404);
+      expect(other.body).not.toContain('http-tokens');
     });
   });
 });
