@@ -1,10 +1,12 @@
-import { buildNetworkModel, reachabilityMatrix } from '../src/engines/network-policy/index.js';
+import { buildNetworkModel, judgeAllowlist, podEndpoint, reachabilityMatrix } from '../src/engines/network-policy/index.js';
 import { syntheticCluster, type ClusterShape } from '../test/engines/network-policy/helpers/synthetic-cluster.js';
 import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
 
 // `reach --matrix` in-process: compile the model and fill the pod-to-pod matrix
 // for one port. The baseline is the n² floor any matrix pays: a nested loop
-// over the same pod pairs doing one trivial comparison each.
+// over the same pod pairs doing one trivial comparison each. The allowlist row
+// judges every protocol and port of every pair (network-allowlist checks) and
+// is compared with the one-port matrix of the same cluster.
 
 const shapes: (ClusterShape & { goalMs?: number })[] = [
   { pods: 500, namespaces: 50, policies: 125 },
@@ -31,8 +33,20 @@ export const bench: BenchSuite = async () => {
       ...(shape.goalMs === undefined ? {} : { goalMs: shape.goalMs }),
     });
   }
+  rows.push(await allowlistRow({ pods: 2000, namespaces: 50, policies: 500 }));
   return rows;
 };
+
+async function allowlistRow(shape: ClusterShape): Promise<BenchRow> {
+  const cluster = syntheticCluster(shape);
+  const endpoints = cluster.pods.map((pod) => ({ endpoint: podEndpoint(pod), judged: { ingress: true, egress: true }, known: true }));
+  const ms = await medianMs(() => {
+    const verdict = judgeAllowlist(buildNetworkModel(cluster), { endpoints, allowed: [], required: [] }, { maxFlows: 1 });
+    if (!verdict.ok) throw new Error(`synthetic cluster has issues: ${JSON.stringify(verdict.issues)}`);
+  }, { runs: 3 });
+  const baselineMs = await medianMs(() => reachabilityMatrix(buildNetworkModel(cluster), { port: 8080, protocol: 'TCP' }), { runs: 3 });
+  return { name: `allowlist, every port: ${shape.pods} pods, ${shape.namespaces} ns, ${shape.policies} policies`, ms, baselineName: 'one-port matrix', baselineMs };
+}
 
 function pairFloor(namespaceOf: readonly (string | undefined)[]): number {
   let sameNamespace = 0;
