@@ -9,6 +9,7 @@ import { anyOfKind } from './any-of.js';
 import { eventState } from './event-state.js';
 import type { AnyKindModule, KindModule } from './kind.js';
 import { localProbe } from './local-probe.js';
+import { networkAllowlist } from './network-allowlist.js';
 import { networkReach } from './network-reach.js';
 import { objectState } from './object-state.js';
 import { podSecurity } from './pod-security.js';
@@ -25,6 +26,7 @@ const leafKinds = {
   'admission-denied': admissionDenied,
   'access-review': accessReview,
   'network-reach': networkReach,
+  'network-allowlist': networkAllowlist,
   'runtime-probe': runtimeProbe,
   'local-probe': localProbe,
   'event-state': eventState,
