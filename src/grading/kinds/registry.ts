@@ -42,6 +42,11 @@ const identityFields = {
   title: z.string().min(1),
   /** Appended to a failure message: the point a learner must not miss ("deleting the app is not a fix"). */
   onFail: z.string().optional(),
+  /**
+   * Why judging one named object is the goal itself (e.g. "the emulator reads
+   * exactly this ConfigMap"); silences the catalogue lint's single-object warning.
+   */
+  why: z.string().min(1).optional(),
 };
 
 export const hintsSchema = z

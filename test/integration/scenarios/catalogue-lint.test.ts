@@ -38,6 +38,13 @@ describeWithPlane('the scenario catalogue', () => {
         'imds-escape': [],
         'kubectl-proxy-vs-port-forward': [],
       });
+      // Warnings do not fail the lint: the fix checks that still judge one named object without saying why.
+      expect(Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario.warnings.map((warning) => warning.split(':')[0])]))).toEqual({
+        'privileged-pod': ['checks (namespace-enforces-restricted)', 'checks (agent-read-only-root)'],
+        'missing-networkpolicy': [],
+        'imds-escape': [],
+        'kubectl-proxy-vs-port-forward': ['checks (no-open-proxy)'],
+      });
     } finally {
       client.close();
     }
