@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { buildNetworkModel, reachabilityMatrix } from '../src/engines/network-policy/index.js';
+import { buildNetworkModel, judgeAllowlist, podEndpoint, reachabilityMatrix } from '../src/engines/network-policy/index.js';
 import { syntheticCluster, type ClusterShape } from '../test/engines/network-policy/helpers/synthetic-cluster.js';
 import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
 
 // `reach --matrix` in-process: compile the model and fill the pod-to-pod matrix
 // for one port. The baseline is the n² floor any matrix pays: a nested loop
-// over the same pod pairs doing one trivial comparison each.
+// over the same pod pairs doing one trivial comparison each. The allowlist row
+// judges every protocol and port of every pair (network-allowlist checks) and
+// is compared with the one-port matrix of the same cluster.
 // End to end (the built CLI reading YAML and printing the matrix into a file)
 // at the largest size, against the in-process engine of the same run: the
 // goal from issue 10 is the whole command within 5 s. Build first (npm run build).
@@ -46,6 +48,7 @@ export const bench: BenchSuite = async () => {
     });
     if (shape.pods === endToEnd.pods && shape.policies === endToEnd.policies) rows.push(...(await commandRows(cluster, ms)));
   }
+  rows.push(await allowlistRow({ pods: 2000, namespaces: 50, policies: 500 }));
   return rows;
 };
 
@@ -71,6 +74,17 @@ async function commandRows(cluster: ReturnType<typeof syntheticCluster>, engineM
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function allowlistRow(shape: ClusterShape): Promise<BenchRow> {
+  const cluster = syntheticCluster(shape);
+  const endpoints = cluster.pods.map((pod) => ({ endpoint: podEndpoint(pod), judged: { ingress: true, egress: true }, known: true }));
+  const ms = await medianMs(() => {
+    const verdict = judgeAllowlist(buildNetworkModel(cluster), { endpoints, allowed: [], required: [] }, { maxFlows: 1 });
+    if (!verdict.ok) throw new Error(`synthetic cluster has issues: ${JSON.stringify(verdict.issues)}`);
+  }, { runs: 3 });
+  const baselineMs = await medianMs(() => reachabilityMatrix(buildNetworkModel(cluster), { port: 8080, protocol: 'TCP' }), { runs: 3 });
+  return { name: `allowlist, every port: ${shape.pods} pods, ${shape.namespaces} ns, ${shape.policies} policies`, ms, baselineName: 'one-port matrix', baselineMs };
 }
 
 function pairFloor(namespaceOf: readonly (string | undefined)[]): number {

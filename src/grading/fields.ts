@@ -102,20 +102,23 @@ export const subjectSchema = z.union([
   z.object({ serviceAccount: z.object({ namespace: dnsLabel, name: dnsLabel }).strict() }).strict(),
 ]);
 
+/** A pod that need not exist: its namespace, labels and container ports, as NetworkPolicy sees them. */
+export const hypotheticalPodSchema = z
+  .object({
+    namespace: dnsLabel,
+    name: z.string().default('hypothetical'),
+    labels: z.record(z.string(), z.string()).default({}),
+    ports: z.array(z.object({ name: z.string().optional(), port: z.number().int(), protocol: protocolSchema.default('TCP') }).strict()).default([]),
+  })
+  .strict();
+
 export const endpointSchema = z.union([
   z.object({ pods: podSelectionSchema }).strict(),
   z.object({ ip: z.string().min(1) }).strict(),
   z
     .object({
       /** A pod that need not exist, e.g. CoreDNS for "DNS still works". */
-      hypotheticalPod: z
-        .object({
-          namespace: dnsLabel,
-          name: z.string().default('hypothetical'),
-          labels: z.record(z.string(), z.string()).default({}),
-          ports: z.array(z.object({ name: z.string().optional(), port: z.number().int(), protocol: protocolSchema.default('TCP') }).strict()).default([]),
-        })
-        .strict(),
+      hypotheticalPod: hypotheticalPodSchema,
     })
     .strict(),
 ]);

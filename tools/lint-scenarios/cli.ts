@@ -45,6 +45,7 @@ const program = new Command('lint-scenarios')
         if (scenario.afterStart) log(`     after start: ${scenario.afterStart}`);
         if (scenario.afterSolve) log(`     after solve: ${scenario.afterSolve}`);
         for (const problem of scenario.problems) log(`     - ${problem}`);
+        for (const warning of scenario.warnings) log(`     warning: ${warning}`);
       }
       process.exitCode = report.ok ? 0 : 1;
     } finally {

@@ -1,4 +1,5 @@
 import { lintScenarioStatically } from './static-rules.js';
+import { singleObjectWarnings } from '../../src/catalogue/single-object-checks.js';
 import { validateCatalogue } from '../../src/catalogue/validate.js';
 import { markCluster } from '../../src/cluster/guard.js';
 import { messageOf } from '../../src/errors.js';
@@ -6,7 +7,8 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { verifyScenario } from './verify.js';
 
 export interface LintReport {
-  scenarios: { id: string; problems: string[]; afterStart?: string; afterSolve?: string }[];
+  /** `problems` fail the lint; `warnings` are worth a look and do not. */
+  scenarios: { id: string; problems: string[]; warnings: string[]; afterStart?: string; afterSolve?: string }[];
   ok: boolean;
 }
 
@@ -21,7 +23,7 @@ export async function lintCatalogue(root: string, client: KubeClient, log: (line
   const scenarios: LintReport['scenarios'] = [];
   for (const scenario of catalogue.scenarios) {
     const problems = await lintScenarioStatically(scenario);
-    const entry: LintReport['scenarios'][number] = { id: scenario.id, problems };
+    const entry: LintReport['scenarios'][number] = { id: scenario.id, problems, warnings: singleObjectWarnings(scenario.checks) };
     try {
       const verification = await verifyScenario(scenario, client, (line) => log(`${scenario.id}: ${line}`));
       problems.push(...verification.problems);

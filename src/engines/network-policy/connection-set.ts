@@ -32,6 +32,16 @@ export function intersectConnections(a: ConnectionSet, b: ConnectionSet): Connec
   return perProtocol((protocol) => intersectRanges(a[protocol], b[protocol]));
 }
 
+/** What `a` allows and `b` does not. */
+export function subtractConnections(a: ConnectionSet, b: ConnectionSet): ConnectionSet {
+  return perProtocol((protocol) => subtractRanges(a[protocol], b[protocol]));
+}
+
+/** A set from port ranges of any protocols, e.g. `[{protocol: 'UDP', from: 53, to: 53}]`. */
+export function connectionsOf(ranges: readonly { protocol: Protocol; from: number; to: number }[]): ConnectionSet {
+  return perProtocol((protocol) => mergeRanges(ranges.filter((range) => range.protocol === protocol).map((range): PortRange => [range.from, range.to])));
+}
+
 /** What a rule's `ports` allow towards one destination (named ports resolved on it). */
 export function rulePortConnections(ports: RulePorts, destination: Endpoint): ConnectionSet {
   if (ports === 'all') return allConnections;
@@ -78,6 +88,20 @@ function intersectRanges(a: readonly PortRange[], b: readonly PortRange[]): Port
     }
   }
   return mergeRanges(result);
+}
+
+function subtractRanges(a: readonly PortRange[], b: readonly PortRange[]): PortRange[] {
+  let remaining: PortRange[] = [...a];
+  for (const [cutFrom, cutTo] of b) {
+    remaining = remaining.flatMap(([from, to]): PortRange[] => {
+      if (cutTo < from || to < cutFrom) return [[from, to]];
+      const pieces: PortRange[] = [];
+      if (from < cutFrom) pieces.push([from, cutFrom - 1]);
+      if (cutTo < to) pieces.push([cutTo + 1, to]);
+      return pieces;
+    });
+  }
+  return remaining;
 }
 
 function perProtocol(ranges: (protocol: Protocol) => PortRange[]): ConnectionSet {

@@ -3,10 +3,21 @@ export { buildNetworkModel, NetworkModel, type NetworkModelInput, type PodSelect
 export { evaluateConnection } from './evaluate.js';
 export { reachabilityMatrix, type ReachabilityMatrix } from './matrix.js';
 export { allowedConnections } from './connections.js';
-export { describeConnections, isAllConnections, type ConnectionSet, type PortRange } from './connection-set.js';
+export {
+  explainFlow,
+  judgeAllowlist,
+  sideMatches,
+  type AllowlistInput,
+  type AllowlistVerdict,
+  type Flow,
+  type FlowRule,
+  type FlowSide,
+  type MatrixEndpoint,
+} from './allowlist.js';
+export { connectionsOf, describeConnections, isAllConnections, type ConnectionSet, type PortRange } from './connection-set.js';
 export { externalEndpoint, podEndpoint } from './endpoints.js';
 export { networkInputFromObjects } from './input.js';
-export { parseIp } from './cidr.js';
+export { cidrStrictlyInside, parseCidr, parseIp } from './cidr.js';
 export { compileLabelSelector, type LabelMatcher } from './selector.js';
 export {
   endpointName,

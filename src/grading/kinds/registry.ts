@@ -10,6 +10,7 @@ import { eventState } from './event-state.js';
 import { imdsSettings } from './imds-settings.js';
 import type { AnyKindModule, KindModule } from './kind.js';
 import { localProbe } from './local-probe.js';
+import { networkAllowlist } from './network-allowlist.js';
 import { networkReach } from './network-reach.js';
 import { objectState } from './object-state.js';
 import { podSecurity } from './pod-security.js';
@@ -27,6 +28,7 @@ const leafKinds = {
   'admission-denied': admissionDenied,
   'access-review': accessReview,
   'network-reach': networkReach,
+  'network-allowlist': networkAllowlist,
   'runtime-probe': runtimeProbe,
   'local-probe': localProbe,
   'event-state': eventState,
@@ -44,6 +46,11 @@ const identityFields = {
   title: z.string().min(1),
   /** Appended to a failure message: the point a learner must not miss ("deleting the app is not a fix"). */
   onFail: z.string().optional(),
+  /**
+   * Why judging one named object is the goal itself (e.g. "the emulator reads
+   * exactly this ConfigMap"); silences the catalogue lint's single-object warning.
+   */
+  why: z.string().min(1).optional(),
 };
 
 export const hintsSchema = z

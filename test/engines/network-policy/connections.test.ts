@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedConnections, buildNetworkModel, describeConnections } from '../../../src/engines/network-policy/index.js';
+import { allowedConnections, buildNetworkModel, connectionsOf, describeConnections } from '../../../src/engines/network-policy/index.js';
+import { subtractConnections } from '../../../src/engines/network-policy/connection-set.js';
 import { pod, policy } from './helpers/objects.js';
 
 describe('allowedConnections', () => {
@@ -38,5 +39,18 @@ describe('allowedConnections', () => {
 
   it('is no connection when an isolating policy has no matching rule', () => {
     expect(between([policy('app/deny', { podSelector: {} })])).toBe('no connections');
+  });
+});
+
+describe('connection set arithmetic', () => {
+  const set = (...ranges: [protocol: 'TCP' | 'UDP', from: number, to: number][]) => connectionsOf(ranges.map(([protocol, from, to]) => ({ protocol, from, to })));
+
+  it('builds merged sets from ranges of several protocols', () => {
+    expect(describeConnections(set(['TCP', 80, 80], ['TCP', 81, 90], ['UDP', 53, 53]))).toBe('TCP 80-90, UDP 53');
+  });
+
+  it('subtracts ranges, splitting those that a hole falls into, per protocol', () => {
+    expect(describeConnections(subtractConnections(set(['TCP', 1, 65535], ['UDP', 53, 53]), set(['TCP', 8080, 8080], ['TCP', 1, 22], ['UDP', 1, 100])))).toBe('TCP 23-8079,8081-65535');
+    expect(describeConnections(subtractConnections(set(['TCP', 10, 20]), set(['TCP', 5, 25])))).toBe('no connections');
   });
 });
