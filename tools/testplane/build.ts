@@ -81,7 +81,7 @@ export async function buildBinaries(log: (line: string) => void): Promise<PlaneB
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const started = Date.now();
-  log(`building the test control plane (Kubernetes ${kubernetesVersion}, ${go}) into ${dir}; a cold build takes about 10 minutes on 2 cores`);
+  log(`building the test control plane (Kubernetes ${kubernetesVersion}, ${go}) into ${dir}; a cold build takes about 15 minutes on 2 cores`);
   await goBuild({
     label: 'control plane',
     cwd: planeModuleDir,
