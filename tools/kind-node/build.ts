@@ -221,7 +221,8 @@ function result(names: ImageNames, layout: BuildLayout): KindNodeBuild {
 
 /**
  * Keeps this build and the newest other one (another checkout may pin other
- * versions), in the cache and in docker; removes older builds' folders and tags.
+ * versions), in the cache and in docker, plus in docker any build a container
+ * runs; removes older builds' folders and tags.
  */
 async function pruneSuperseded(names: ImageNames, log: Log, keep = 2): Promise<void> {
   const root = cacheRoot();
@@ -231,14 +232,20 @@ async function pruneSuperseded(names: ImageNames, log: Log, keep = 2): Promise<v
   const kept = new Set([names.key, ...builds.filter((build) => build.name !== names.key).sort((a, b) => b.mtime - a.mtime).slice(0, keep - 1).map((build) => build.name)]);
   for (const build of builds) if (!kept.has(build.name)) await rm(join(root, build.name), { recursive: true, force: true });
 
-  // Docker may hold builds of other caches (another XDG_CACHE_HOME): judge tags by their node image's age.
+  // Docker may hold builds of other caches (another XDG_CACHE_HOME): judge tags by their node image's age,
+  // and never touch a build whose node image a container (someone's cluster) still runs.
+  const keyOf = (tag: string) => tag.slice(tag.lastIndexOf('-') + 1);
   const tags = await listTags(ownRepositoryPrefixes);
   const nodeKeys = tags
     .filter((tag) => tag.ref.startsWith('local/kind-node:'))
     .sort((a, b) => b.created.localeCompare(a.created))
-    .map((tag) => tag.tag.slice(tag.tag.lastIndexOf('-') + 1));
-  const keptKeys = new Set([names.key, ...nodeKeys.filter((key) => key !== names.key).slice(0, keep - 1)]);
-  const stale = tags.filter((tag) => !keptKeys.has(tag.tag.slice(tag.tag.lastIndexOf('-') + 1))).map((tag) => tag.ref);
+    .map((tag) => keyOf(tag.tag));
+  const inUse = (await docker(['ps', '--all', '--format', '{{.Image}}']))
+    .split('\n')
+    .filter((image) => image.startsWith('local/kind-node:'))
+    .map(keyOf);
+  const keptKeys = new Set([names.key, ...nodeKeys.filter((key) => key !== names.key).slice(0, keep - 1), ...inUse]);
+  const stale = tags.filter((tag) => !keptKeys.has(keyOf(tag.tag))).map((tag) => tag.ref);
   if (stale.length > 0) {
     log(`removing ${stale.length} images of superseded builds: ${stale.join(', ')}`);
     await removeImages(stale);
