@@ -57,6 +57,8 @@ export async function findBuild(): Promise<KindNodeBuild | undefined> {
  * that stopped half-way resumes, and a lost docker image is rebuilt in minutes.
  */
 export async function buildKindNode(log: Log): Promise<KindNodeBuild> {
+  const dockerIssue = await dockerProblem();
+  if (dockerIssue) throw new KindNodeError(`docker is not usable: ${dockerIssue}`, 'start dockerd (as root: tools/docker-host/ensure-docker.sh), or run with --if-docker to skip');
   const { names, layout, kubernetesVersion } = await current();
   const images = [names.node, ...Object.values(names.standIns)];
   const present = await Promise.all(images.map((ref) => imageExists(ref)));
