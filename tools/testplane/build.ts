@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join, relative } from 'node:path';
-import { execa, ExecaError } from 'execa';
+import { execa } from 'execa';
+import { formatDuration, goBuild } from '../build/go.js';
 import { cacheRoot, kwokModuleDir, planeModuleDir } from './paths.js';
 import { pinnedKubernetesVersion } from './sync.js';
+
+export { formatDuration } from '../build/go.js';
 
 /** The two executables a plane runs: the multi-call control plane and kwok. */
 export interface PlaneBinaries {
@@ -13,7 +16,7 @@ export interface PlaneBinaries {
   kubernetesVersion: string;
 }
 
-/** A build that cannot start or that Go rejected; its message is Go's own output. */
+/** A build that cannot start (no Go); a build Go rejects throws GoBuildError with Go's output. */
 export class PlaneBuildError extends Error {
   override readonly name = 'PlaneBuildError';
 }
@@ -81,7 +84,7 @@ export async function buildBinaries(log: (line: string) => void): Promise<PlaneB
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const started = Date.now();
-  log(`building the test control plane (Kubernetes ${kubernetesVersion}, ${go}) into ${dir}; a cold build takes about 10 minutes on 2 cores`);
+  log(`building the test control plane (Kubernetes ${kubernetesVersion}, ${go}) into ${dir}; a cold build takes about 15 minutes on 2 cores`);
   await goBuild({
     label: 'control plane',
     cwd: planeModuleDir,
@@ -132,72 +135,4 @@ export function versionLdflags(kubernetesVersion: string): string {
   const packages = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'];
   const flags = packages.flatMap((pkg) => Object.entries(values).map(([name, value]) => `-X ${pkg}.${name}=${value}`));
   return ['-s', '-w', ...flags].join(' ');
-}
-
-async function goBuild(options: { label: string; cwd: string; args: string[]; log: (line: string) => void }): Promise<void> {
-  const { label, cwd, args, log } = options;
-  const total = await countPackages(cwd, args.at(-1) ?? '.');
-  const progress = new BuildProgress(label, total, log);
-  const child = execa('go', ['build', '-v', ...args], { cwd, buffer: false });
-  const goMessages: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      // `go build -v` prints one import path per compiled package; anything else is Go talking.
-      if (/^[\w.\-~/]+$/.test(line.trim())) progress.packageDone();
-      else goMessages.push(line);
-    }
-  });
-  try {
-    await child;
-  } catch (error) {
-    const detail = goMessages.length > 0 ? goMessages.slice(-40).join('\n') : error instanceof ExecaError ? error.shortMessage : String(error);
-    throw new PlaneBuildError(`go build of the ${label} failed:\n${detail}`);
-  } finally {
-    progress.stop();
-  }
-}
-
-async function countPackages(cwd: string, target: string): Promise<number> {
-  try {
-    const { stdout } = await execa('go', ['list', '-deps', target], { cwd });
-    return stdout.split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-}
-
-/** Prints "N/M packages" at most every few seconds so long builds show life without flooding logs. */
-class BuildProgress {
-  private done = 0;
-  private readonly started = Date.now();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly label: string,
-    private readonly total: number,
-    private readonly log: (line: string) => void,
-  ) {
-    this.timer = setInterval(() => this.report(), 15_000);
-  }
-
-  packageDone(): void {
-    this.done++;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    const cached = this.total - this.done;
-    this.report(cached > 0 ? `; ${cached} more came from Go's build cache` : '');
-  }
-
-  private report(suffix = ''): void {
-    const of = this.total > 0 ? ` of ${this.total}` : '';
-    this.log(`${this.label}: compiled ${this.done}${of} packages in ${formatDuration(Date.now() - this.started)}${suffix}`);
-  }
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { GoBuildError } from '../build/go.js';
 import { buildBinaries, findCachedBinaries, formatDuration, PlaneBuildError } from './build.js';
 import { down, PlaneError, up } from './plane.js';
 import { startWatchdog } from './owner.js';
@@ -52,7 +53,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   // Build and plane failures carry Go's or the component's own output: print that, not our stack.
-  if (error instanceof PlaneBuildError || error instanceof PlaneError) {
+  if (error instanceof PlaneBuildError || error instanceof GoBuildError || error instanceof PlaneError) {
     log(error.message);
     process.exitCode = 1;
   } else {

@@ -1,12 +1,15 @@
-// Command testplane is one multi-call binary holding the components of a
-// Kubernetes control plane for integration tests: etcd, kube-apiserver,
-// kube-controller-manager, kube-scheduler and kubectl. It dispatches on the
-// name it was invoked as (a symlink such as bin/kubectl) or, failing that,
-// on its first argument. Each component runs as its own process because
-// upstream components keep process-global state.
+// Command testplane is one multi-call binary holding the Kubernetes
+// components: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
+// and kubectl for the integration tests' control plane, plus kube-proxy,
+// kubelet and kubeadm for the kind node image (tools/kind-node), so Go
+// compiles Kubernetes once for both. It dispatches on the name it was invoked
+// as (a symlink such as bin/kubectl) or, failing that, on its first argument.
+// Each component runs as its own process because upstream components keep
+// process-global state. Each entry mirrors the upstream cmd/<name> main.
 package main
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -25,7 +28,11 @@ import (
 	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	proxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
+	kubeadmerrors "k8s.io/kubernetes/cmd/kubeadm/app/util/errors"
+	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
 var components = map[string]func(args []string) int{
@@ -41,6 +48,16 @@ var components = map[string]func(args []string) int{
 	},
 	"kube-scheduler": func([]string) int {
 		return cli.Run(scheduler.NewSchedulerCommand())
+	},
+	"kube-proxy": func([]string) int {
+		return cli.Run(proxy.NewProxyCommand())
+	},
+	"kubelet": func([]string) int {
+		return cli.Run(kubelet.NewKubeletCommand(context.Background()))
+	},
+	"kubeadm": func([]string) int {
+		kubeadmerrors.HandleError(kubeadm.Run()) // exits non-zero itself on error
+		return 0
 	},
 	"kubectl": func(args []string) int {
 		logs.GlogSetter(kubectlcmd.GetLogVerbosity(args)) //nolint:errcheck

@@ -1,0 +1,80 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { formatImageMap, imageMapEntries, scanImageRefs } from '../../../tools/kind-node/imagemap.js';
+import { imageNames, standInFor } from '../../../tools/kind-node/names.js';
+import { mirrorFromSources } from '../../../tools/kind-node/debian.js';
+
+const names = imageNames('0123456789ab', 'v1.36.3');
+const digest = '@sha256:9db7b59979c38555a39def84a31fb98b5296952f9e3afd4f6f11f05b07adfab0';
+
+describe('standInFor', () => {
+  it('maps by repository, whatever the tag, digest or Docker Hub spelling', () => {
+    expect(standInFor(`busybox:1.37.0${digest}`, names)).toBe('local/k8s-sec-lab-busybox:0123456789ab');
+    expect(standInFor('docker.io/library/python:3.13-alpine', names)).toBe(names.standIns.python);
+    expect(standInFor('redis:7.4.11-alpine', names)).toBe(names.standIns.redis);
+    expect(standInFor('registry.k8s.io/kubectl:v1.34.0', names)).toBe(names.standIns.kubectl);
+    expect(standInFor('kindest/node:v1.36.4@sha256:099e', names)).toBe('local/kind-node:v1.36.3-0123456789ab');
+  });
+
+  it('has no stand-in for other repositories, even with a familiar name inside', () => {
+    expect(standInFor('nginx:1.27', names)).toBeUndefined();
+    expect(standInFor('ghcr.io/acme/busybox:1', names)).toBeUndefined();
+    expect(standInFor('registry.k8s.io/kube-apiserver:v1.36.3', names)).toBeUndefined();
+  });
+});
+
+describe('the image map', () => {
+  let root: string | undefined;
+  afterEach(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  async function lab(files: Record<string, string>): Promise<string> {
+    root = await mkdtemp(join(tmpdir(), 'imagemap-test-'));
+    for (const folder of ['scenarios', 'labs']) await mkdir(join(root, folder), { recursive: true });
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(root, path, '..'), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    return root;
+  }
+
+  it('covers every image line in scenarios/ and labs/, YAML and the YAML quoted in Markdown, and not prose', async () => {
+    const dir = await lab({
+      'scenarios/a/setup/pod.yaml': `spec:\n  containers:\n    - name: a\n      image: busybox:1.37.0${digest}\n      command: [sh]\n`,
+      'scenarios/a/briefing.md': "The `image:` field says which.\n```yaml\n      image: 'redis:7.4.11-alpine' # the db\n```\n",
+      'labs/cluster/kind.yaml': 'nodes:\n  - image: kindest/node:v1.36.4@sha256:099e\n',
+      'scenarios/a/notes.txt': 'image: nginx:latest\n',
+    });
+    const refs = await scanImageRefs(dir);
+    expect([...refs.keys()].sort()).toEqual([`busybox:1.37.0${digest}`, 'kindest/node:v1.36.4@sha256:099e', 'redis:7.4.11-alpine']);
+    expect(refs.get('redis:7.4.11-alpine')).toEqual(['scenarios/a/briefing.md']);
+  });
+
+  it('fails naming the reference and its file when an image has no stand-in', async () => {
+    const dir = await lab({ 'scenarios/b/setup/web.yaml': '      image: nginx:1.27.3\n' });
+    expect(() => imageMapEntries(new Map([['nginx:1.27.3', ['scenarios/b/setup/web.yaml']]]), names)).toThrow(/nginx:1\.27\.3 \(in scenarios\/b\/setup\/web\.yaml\)/);
+    expect((await scanImageRefs(dir)).size).toBe(1);
+  });
+
+  it('is the documented shape: a comment, formatVersion 1 and images from reference to stand-in', () => {
+    const text = formatImageMap(imageMapEntries(new Map([[`busybox:1.37.0${digest}`, ['x']], ['kindest/node:v1.36.4@sha256:099e', ['y']]]), names));
+    expect(text.split('\n')[0]).toMatch(/^# k8s-sec-lab image map: /);
+    expect(parse(text)).toEqual({
+      formatVersion: 1,
+      images: { [`busybox:1.37.0${digest}`]: names.standIns.busybox, 'kindest/node:v1.36.4@sha256:099e': names.node },
+    });
+  });
+});
+
+describe('mirrorFromSources', () => {
+  it("takes the archive URI of deb822 or one-line sources, never the security archive's", () => {
+    const deb822 = 'Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm\n';
+    expect(mirrorFromSources(deb822)).toBe('http://mirror.example/debian');
+    expect(mirrorFromSources('deb [arch=amd64] https://ftp.example/debian bookworm main\n')).toBe('https://ftp.example/debian');
+    expect(mirrorFromSources('# nothing\n')).toBeUndefined();
+  });
+});
