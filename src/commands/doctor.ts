@@ -17,7 +17,7 @@ export const doctorCommand: CommandModule = {
       .command('doctor')
       .summary('check that this machine can run the lab, and how to fix what is missing')
       .description(
-        'Check the container engine, kind, kubectl, CPU, memory, disk, inotify limits, the lab cluster, ' +
+        'Check the container engine, kind, kubectl, CPU, memory, disk, inotify limits, the cgroup version, the lab cluster, ' +
           'NetworkPolicy enforcement and the kubeconfig context. Every problem comes with the command that fixes it. ' +
           'Exit 0 when nothing is missing, 1 when something is.',
       )

@@ -45,6 +45,7 @@ async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, comm
       // After Ctrl-C, starting over is the learner's own decision: --yes does not answer it.
       confirmAfterInterrupt: (question) => askYesNo(io, question),
       report: eventWriter(io, upStepTitles),
+      warn: (message) => writeLine(io.stderr, io.color.yellow(`warning: ${message}`)),
     });
     try {
       writeLine(io.stdout);

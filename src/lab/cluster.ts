@@ -16,6 +16,8 @@ export interface UpRequest {
   /** Asked after kind was interrupted, whether to start over; --yes must not answer it (default: no). */
   confirmAfterInterrupt?: Confirm;
   report: (event: UpEvent) => void;
+  /** Says something the user should know but need not act on now (a cgroup v1 host). */
+  warn?: (message: string) => void;
   /** Aborting it stops `kind create cluster` (Ctrl-C in the CLI, quitting the TUI). */
   signal?: AbortSignal;
 }
@@ -50,6 +52,7 @@ export async function bringUp(session: LabSession, request: UpRequest): Promise<
     confirmDownload: request.confirmDownload ?? request.confirm,
     decide: (question) => (question.kind === 'interrupted' ? (request.confirmAfterInterrupt ?? declineAll) : request.confirm)(upQuestionText(question)),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.warn ? { warn: request.warn } : {}),
   });
   try {
     if (request.existing) {

@@ -1,6 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { kindConfigTemplate } from '../../src/cluster/kind/config.js';
+import { labsDir } from '../../src/lab-dirs.js';
 import { dockerRunning, kindOutput, kindVersionResponse } from '../cluster/helpers/fake-bin.js';
 import { labEnv, type LabEnv } from '../cluster/helpers/lab-env.js';
 import { startReleaseServer } from '../cluster/helpers/release-server.js';
@@ -13,8 +16,8 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function lab(programs: Parameters<typeof labEnv>[0], extra: NodeJS.ProcessEnv = {}): Promise<LabEnv> {
-  const env = await labEnv(programs, extra);
+async function lab(programs: Parameters<typeof labEnv>[0], extra: NodeJS.ProcessEnv = {}, host: Parameters<typeof labEnv>[2] = {}): Promise<LabEnv> {
+  const env = await labEnv(programs, extra, host);
   envs.push(env);
   return env;
 }
@@ -110,6 +113,46 @@ describe('k8s-sec-lab up', () => {
     const result = await runCliForTest(['up'], { env: env.env, interactive: true, answers: ['n'] });
     expect(result.stdout).toMatch(/Creating the cluster failed \(.*failed to init node with kubeadm.*\)\. Delete what was created and try once more\? \[y\/N\] /);
     expect((await env.bin.calls('kind')).filter((call) => call.args[0] === 'delete')).toEqual([]);
+  });
+
+  describe('on a cgroup v1 host and a cgroup v2 host', () => {
+    const kubeletPatch = 'kubeadmConfigPatches:\n  - |\n    kind: KubeletConfiguration\n    failCgroupV1: false\n';
+
+    async function upOn(cgroup: 1 | 2) {
+      const env = await lab(await kindFailingMidway(), {}, { cgroup });
+      const result = await runCliForTest(['up'], { env: env.env });
+      const config = await env.bin.receivedConfig('kind');
+      if (config === undefined) throw new Error('kind was not given a --config file');
+      return { result, config };
+    }
+
+    it('kind receives the template on v2, and the same plus the kubelet patch (failCgroupV1: false) on v1, with one warning', async () => {
+      const v2 = await upOn(2);
+      const v1 = await upOn(1);
+      const rendered = (template: string) => `# Rendered by k8s-sec-lab from ${kindConfigTemplate}: edit that file, not this one.\n${template}`;
+      const template = parse(await readFile(kindConfigTemplate, 'utf8')) as { nodes: { extraMounts?: { hostPath: string }[] }[] };
+      template.nodes[0]!.extraMounts![0]!.hostPath = join(labsDir, 'cluster', 'audit-policy.yaml');
+      expect(v2.config).toBe(rendered(stringify(template)));
+      expect(v1.config).toBe(rendered(stringify(template)) + kubeletPatch);
+      expect(parse(v1.config)).toMatchObject({ kubeadmConfigPatches: ['kind: KubeletConfiguration\nfailCgroupV1: false\n'] });
+
+      expect(v2.result.stderr).not.toContain('cgroup');
+      const warnings = v1.result.stderr.split('\n').filter((line) => line.startsWith('warning: '));
+      expect(warnings).toEqual([
+        'warning: this host uses cgroup v1, which Kubernetes deprecated: kubelet 1.35 and newer refuse to start on it unless the KubeletConfiguration sets failCgroupV1: false, ' +
+          'so the lab sets that in the kind config; kind and containerd will drop cgroup v1; boot the host with cgroup v2 (kernel parameter systemd.unified_cgroup_hierarchy=1, or a distribution release that defaults to it)',
+      ]);
+    });
+
+    it('doctor names the cgroup version: ok on v2, a warning with the way to v2 on v1', async () => {
+      for (const cgroup of [2, 1] as const) {
+        const env = await lab({ docker: { 'info --format': dockerRunning }, kind: { version: kindVersionResponse('v0.33.0'), 'get clusters': { stderr: 'No kind clusters found.\n' } } }, {}, { cgroup });
+        const report = JSON.parse((await runCliForTest(['doctor', '--json'], { env: env.env })).stdout) as { items: { id: string; status: string; detail: string; fix?: string }[] };
+        const item = report.items.find((each) => each.id === 'cgroup');
+        if (cgroup === 2) expect(item).toMatchObject({ status: 'ok', detail: 'cgroup v2' });
+        else expect(item).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^cgroup v1: /), fix: expect.stringContaining('systemd.unified_cgroup_hierarchy=1') });
+      }
+    });
   });
 
   it('runs kind with the podman backend for --provider podman', async () => {

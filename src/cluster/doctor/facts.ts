@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { messageOf } from '../../errors.js';
 import type { KubeClient } from '../../kube/client.js';
 import { kubeconfigFiles } from '../../kube/config.js';
+import { cgroupRoot, hostCgroupVersion, type CgroupVersion } from '../cgroup.js';
 import { readMarker, type LabMarker } from '../guard.js';
 import { engineStatus, type ContainerEngine, type EngineStatus } from '../kind/engine.js';
 import { clientFromKubeconfig } from '../kind/kubeconfig.js';
@@ -25,6 +26,8 @@ export interface DoctorFacts {
   disk: { path: string; freeBytes: number | undefined };
   /** Linux only: fs.inotify limits, which kind nodes exhaust ("too many open files"). */
   inotify: { maxUserWatches: number | undefined; maxUserInstances: number | undefined } | undefined;
+  /** Linux only: the host's cgroup version (kind's nodes share its kernel), undefined when none is mounted. */
+  cgroup: { version: CgroupVersion | undefined } | undefined;
   cluster: ClusterFact;
   kubeconfig: { files: string[]; currentContext: string | undefined; contexts: string[] };
 }
@@ -75,6 +78,7 @@ export async function gatherDoctorFacts(deps: DoctorDeps): Promise<DoctorFacts> 
     memory: { totalBytes: totalmem(), freeBytes: freemem() },
     disk,
     inotify,
+    cgroup: platform === 'linux' ? { version: hostCgroupVersion(cgroupRoot(env)) } : undefined,
     cluster,
     kubeconfig,
   };

@@ -1,3 +1,4 @@
+import { cgroupV1Note, cgroupV2Fix } from '../cgroup.js';
 import { installEngineFix } from '../kind/errors.js';
 import { kindInstallHint } from '../kind/install-hint.js';
 import { minimumKindVersion, pinnedKindVersion } from '../kind/release.js';
@@ -23,6 +24,7 @@ export type DoctorItemId =
   | 'memory'
   | 'disk'
   | 'inotify'
+  | 'cgroup'
   | 'lab-cluster'
   | 'network-policy'
   | 'kubeconfig-context';
@@ -41,6 +43,7 @@ export function doctorItems(facts: DoctorFacts): DoctorItem[] {
     memoryItem(facts),
     diskItem(facts),
     inotifyItem(facts),
+    cgroupItem(facts),
     labClusterItem(facts),
     networkPolicyItem(facts),
     kubeconfigContextItem(facts),
@@ -114,6 +117,14 @@ export function inotifyItem({ inotify, platform }: DoctorFacts): DoctorItem {
     detail: `${detail}: below kind's recommendation, pods may fail with "too many open files"`,
     fix: `\`sudo sysctl -w ${values}\` (to keep it after a reboot: \`printf '%s\\n' ${values} | sudo tee /etc/sysctl.d/99-kind.conf\`)`,
   };
+}
+
+export function cgroupItem({ cgroup, platform }: DoctorFacts): DoctorItem {
+  const item = { id: 'cgroup' as const, title: 'cgroup version' };
+  if (!cgroup) return { ...item, status: 'skip', detail: `not a Linux host (${platform}): the container engine's VM brings its own kernel` };
+  if (cgroup.version === undefined) return { ...item, status: 'skip', detail: 'no cgroup hierarchy is mounted at /sys/fs/cgroup' };
+  if (cgroup.version === 2) return { ...item, status: 'ok', detail: 'cgroup v2' };
+  return { ...item, status: 'warn', detail: `cgroup v1: ${cgroupV1Note}`, fix: cgroupV2Fix };
 }
 
 export function labClusterItem({ cluster }: DoctorFacts): DoctorItem {

@@ -5,7 +5,8 @@ import { markCluster, readMarker } from '../guard.js';
 import { probeNetworkPolicy } from '../netpol-probe.js';
 import { CommandInterruptedError, execaRunner } from '../runner.js';
 import type { UpDeps, UpQuestion } from '../up.js';
-import { renderKindConfig } from './config.js';
+import { cgroupRoot, cgroupV1Note, cgroupV2Fix, hostCgroupVersion } from '../cgroup.js';
+import { kindConfigTemplate, renderKindConfig } from './config.js';
 import { labCacheDir, labLogDir } from '../../lab-dirs.js';
 import type { ContainerEngine } from './engine.js';
 import { ensureKind } from './install.js';
@@ -22,6 +23,8 @@ export interface KindUpOptions {
   decide: (question: UpQuestion) => Promise<boolean>;
   /** Aborting it stops a running `kind create cluster`, as Ctrl-C does. */
   signal?: AbortSignal;
+  /** Says something the user should know but need not act on now (cgroup v1). */
+  warn?: (message: string) => void;
 }
 
 /** kind's nodes normally turn Ready within a minute; image pulls on a slow network take longer. */
@@ -46,7 +49,11 @@ export function kindUpDeps(options: KindUpOptions): UpDeps {
       await writeFile(logFile, `# kind output of k8s-sec-lab up, ${new Date().toISOString()}\n`);
       return kindProviderFor(kind, engine, env, { runner, platform, logFile });
     },
-    renderConfig: () => renderKindConfig(labCacheDir(env)),
+    async renderConfig() {
+      const cgroupV1 = platform === 'linux' && hostCgroupVersion(cgroupRoot(env)) === 1;
+      if (cgroupV1) options.warn?.(`${cgroupV1Note}; ${cgroupV2Fix}`);
+      return renderKindConfig(labCacheDir(env), kindConfigTemplate, { cgroupV1 });
+    },
     connect: (kubeconfig) => clientFromKubeconfig(kubeconfig, env),
     checkReady: checkReadiness,
     waitReady: (client, expectedNodes) => waitUntilReady(client, { expectedNodes, timeoutMs: readyTimeoutMs }),

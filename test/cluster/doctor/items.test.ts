@@ -15,6 +15,7 @@ function healthyFacts(): DoctorFacts {
     memory: { totalBytes: 32 * GiB, freeBytes: 20 * GiB },
     disk: { path: '/var/lib/docker', freeBytes: 100 * GiB },
     inotify: { maxUserWatches: 524_288, maxUserInstances: 512 },
+    cgroup: { version: 2 },
     cluster: {
       state: 'healthy',
       detail: '3 nodes Ready',
@@ -30,7 +31,7 @@ describe('doctor items', () => {
   it('are all ok on a healthy machine, in report order', () => {
     const items = doctorItems(healthyFacts());
     expect(items.map((each) => each.id)).toEqual([
-      'container-engine', 'kind', 'kubectl', 'cpu-architecture', 'memory', 'disk', 'inotify', 'lab-cluster', 'network-policy', 'kubeconfig-context',
+      'container-engine', 'kind', 'kubectl', 'cpu-architecture', 'memory', 'disk', 'inotify', 'cgroup', 'lab-cluster', 'network-policy', 'kubeconfig-context',
     ]);
     expect(items.filter((each) => each.status !== 'ok')).toEqual([]);
     expect(items.every((each) => each.fix === undefined)).toBe(true);
@@ -95,6 +96,20 @@ describe('doctor items', () => {
     expect(item(facts, 'disk')).toMatchObject({ status: 'fail', fix: 'free some space, e.g. remove unused images with `docker image prune`' });
     facts.disk.freeBytes = 8 * GiB;
     expect(item(facts, 'disk').status).toBe('warn');
+  });
+
+  it('warn on a cgroup v1 host that kubelet needs failCgroupV1: false (which up sets) and that v1 is deprecated', () => {
+    const facts = healthyFacts();
+    expect(item(facts, 'cgroup')).toMatchObject({ status: 'ok', detail: 'cgroup v2' });
+    facts.cgroup = { version: 1 };
+    expect(item(facts, 'cgroup')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^cgroup v1: this host uses cgroup v1, which Kubernetes deprecated: kubelet 1\.35 and newer refuse .*failCgroupV1: false.*the lab sets that in the kind config/),
+      fix: expect.stringContaining('systemd.unified_cgroup_hierarchy=1'),
+    });
+    facts.cgroup = undefined;
+    facts.platform = 'darwin';
+    expect(item(facts, 'cgroup').status).toBe('skip');
   });
 
   it('recommend kind\'s inotify limits with the sysctl that sets them', () => {

@@ -25,6 +25,8 @@ export interface FakeBin {
   /** PATH with only the substitutes and the system's basic tools (sh, cat, sleep). */
   path: string;
   calls(program: string): Promise<FakeCall[]>;
+  /** The content of the last --config file the program was given, as it was when the program ran. */
+  receivedConfig(program: string): Promise<string | undefined>;
   /** The pid of the program that is sleeping, once it started. */
   sleepingPid(program: string): Promise<number | undefined>;
   cleanup(): Promise<void>;
@@ -40,6 +42,12 @@ name="$(basename "$0")"
 printf '%s' "\${KIND_EXPERIMENTAL_PROVIDER:-}" >> "$dir/calls-$name"
 for arg in "$@"; do printf '\\t%s' "$arg" >> "$dir/calls-$name"; done
 printf '\\n' >> "$dir/calls-$name"
+# What a --config file held when the program ran (the caller may rewrite it later).
+prev=""
+for arg in "$@"; do
+  if [ "$prev" = "--config" ] && [ -f "$arg" ]; then cp "$arg" "$dir/config-$name"; fi
+  prev="$arg"
+done
 key="$(printf '%s' "$1 $2" | tr -c 'a-zA-Z0-9' '_')"
 printf 'x\\n' >> "$dir/count-$name-$key"
 n="$(wc -l < "$dir/count-$name-$key" | tr -d ' ')"
@@ -87,6 +95,7 @@ export async function fakeBin(programs: FakePrograms): Promise<FakeBin> {
           return { provider, args };
         });
     },
+    receivedConfig: (program) => readFile(join(dir, `config-${program}`), 'utf8').catch(() => undefined),
     async sleepingPid(program) {
       const text = await readFile(join(dir, `${program}.pid`), 'utf8').catch(() => '');
       return text.trim() ? Number(text.trim()) : undefined;
