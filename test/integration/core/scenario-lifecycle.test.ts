@@ -72,6 +72,11 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
 
   it('reveals hint rungs in order, records them, and stops at the exact command', async () => {
     await lab.run(['start', 'fixable', '--yes']);
+    // Until the attack's flag is in, hints are for the attack.
+    const attack = JSON.parse((await lab.run(['hint', 'fixable', '--json'])).stdout) as { for: string; check: string };
+    expect(attack).toMatchObject({ for: 'attack', check: 'web-token' });
+    const { stdout: token } = await kubectl(['-n', 'fx-app', 'get', 'secret', 'web-token', '-o', 'jsonpath={.data.token}']);
+    expect((await lab.run(['submit', 'fixable', Buffer.from(token, 'base64').toString('utf8')])).exitCode).toBe(0);
     const rungs: number[] = [];
     for (let i = 0; i < 4; i++) {
       const hint = JSON.parse((await lab.run(['hint', 'fixable', '--json'])).stdout) as { check: string; revealed: { rung: string }[] };
@@ -79,7 +84,7 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
       rungs.push(hint.revealed.length);
     }
     expect(rungs).toEqual([1, 2, 3, 3]);
-    expect((await lab.progress()).scenarios.fixable?.hintsRevealed).toEqual({ 'pods-restricted': 3 });
+    expect((await lab.progress()).scenarios.fixable?.hintsRevealed).toEqual({ 'flag:web-token': 1, 'pods-restricted': 3 });
     const { report } = await check('fixable');
     expect(report.checks.find((c) => c.id === 'pods-restricted')?.nextHint).toBeUndefined();
     expect(report.checks.find((c) => c.id === 'namespace-enforces')?.nextHint).toBe('nudge');
