@@ -9,6 +9,7 @@ import { KubeClient } from '../src/kube/client.js';
 import { labClientIdentity } from '../src/names.js';
 import { startScenario } from '../src/lifecycle/scenario.js';
 import { fixtureCatalogue } from '../test/helpers/fixtures.js';
+import { freshLabEnv } from '../test/helpers/lab-home.js';
 import { findCachedBinaries } from '../tools/testplane/build.js';
 import { down, up } from '../tools/testplane/plane.js';
 import { medianMs, type BenchRow, type BenchSuite } from './harness.js';
@@ -30,7 +31,7 @@ export const bench: BenchSuite = async (): Promise<BenchRow[]> => {
   const client = new KubeClient(await loadKubeAccess({ kubeconfig: plane.kubeconfig }), labClientIdentity);
   try {
     await markCluster(client, 'adopt');
-    const scenario = findScenario(await loadCatalogue(fixtureCatalogue), 'fixable');
+    const scenario = findScenario(await loadCatalogue(fixtureCatalogue, freshLabEnv()), 'fixable');
     await startScenario(scenario, client, () => {});
     const options = { runs: 15, warmup: 3 };
     const roundTrip = await medianMs(() => client.serverVersion(), options);

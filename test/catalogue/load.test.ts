@@ -6,6 +6,7 @@ import { catalogueFingerprint, findScenario, loadCatalogue } from '../../src/cat
 import { formatPath } from '../../src/catalogue/validate.js';
 import { LabError } from '../../src/errors.js';
 import { fixtureCatalogue } from '../helpers/fixtures.js';
+import { freshLabEnv } from '../helpers/lab-home.js';
 
 async function copyOfFixtures(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'catalogue-'));
@@ -19,7 +20,7 @@ async function editScenario(root: string, id: string, edit: (text: string) => st
 }
 
 async function problemsOf(root: string): Promise<string> {
-  const error = await loadCatalogue(root).then(
+  const error = await loadCatalogue(root, freshLabEnv()).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -29,7 +30,7 @@ async function problemsOf(root: string): Promise<string> {
 
 describe('loadCatalogue', () => {
   it('orders scenarios by track and keeps their texts', async () => {
-    const catalogue = await loadCatalogue(fixtureCatalogue);
+    const catalogue = await loadCatalogue(fixtureCatalogue, freshLabEnv());
     expect(catalogue.scenarios.map((scenario) => scenario.id)).toEqual(['fixable', 'always-pass', 'wrong-refusal', 'missing-namespace']);
     expect(findScenario(catalogue, 'fixable').briefing).toContain('# Fixable fixture');
   });
@@ -81,7 +82,7 @@ describe('loadCatalogue', () => {
   });
 
   it('suggests the known ids for an unknown scenario', async () => {
-    const catalogue = await loadCatalogue(fixtureCatalogue);
+    const catalogue = await loadCatalogue(fixtureCatalogue, freshLabEnv());
     expect(() => findScenario(catalogue, 'nope')).toThrow(/no scenario "nope"/);
   });
 });

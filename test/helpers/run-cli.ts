@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { CommandIO } from '../../src/commands/io.js';
 import { runCli } from '../../src/program.js';
+import { freshLabEnv } from './lab-home.js';
 
 export interface CliResult {
   exitCode: number;
@@ -9,7 +10,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams, no color and no TTY unless asked; prompts read `answers`. */
+/**
+ * Runs the CLI in-process with captured streams, no color and no TTY unless
+ * asked; prompts read `answers`. Its environment is a fresh lab's plus
+ * `env`, never the developer's own.
+ */
 export async function runCliForTest(
   argv: readonly string[],
   options: { stdin?: string; env?: NodeJS.ProcessEnv; interactive?: boolean; answers?: string[]; color?: boolean } = {},
@@ -28,7 +33,7 @@ export async function runCliForTest(
       return answer;
     },
     interactive: options.interactive ?? false,
-    env: { ...process.env, ...options.env },
+    env: { ...freshLabEnv(), ...options.env },
     color: new Chalk({ level: options.color ? 1 : 0 }),
   };
   const exitCode = await runCli(argv, io);

@@ -1,5 +1,6 @@
 import { loadCatalogue, type Scenario } from '../../src/catalogue/load.js';
 import { revealedRungs } from '../../src/grading/hints.js';
+import { freshLabEnv } from '../helpers/lab-home.js';
 import type { CheckStatus, GradeReport } from '../../src/grading/types.js';
 import { emptyProgress, type Progress } from '../../src/progress/store.js';
 import type { ClusterStatus, LabServices, ProvisionEvent } from '../../src/state/services.js';
@@ -21,7 +22,7 @@ export class ScriptedServices implements LabServices {
   private onChange: (() => void) | undefined;
 
   async loadCatalogue() {
-    return loadCatalogue(fixtureCatalogue);
+    return loadCatalogue(fixtureCatalogue, freshLabEnv());
   }
   async loadProgress() {
     return this.progress;

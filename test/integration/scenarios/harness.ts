@@ -1,5 +1,6 @@
 import { beforeAll, expect } from 'vitest';
-import { findScenario, loadCatalogue, type Scenario } from '../../../src/catalogue/load.js';
+import { defaultCatalogueRoot, findScenario, loadCatalogue, type Scenario } from '../../../src/catalogue/load.js';
+import { freshLabEnv } from '../../helpers/lab-home.js';
 import { markCluster } from '../../../src/cluster/guard.js';
 import { gradeScenario } from '../../../src/grading/grade.js';
 import type { CheckStatus, GradeReport } from '../../../src/grading/types.js';
@@ -32,7 +33,7 @@ export function useScenario(id: string): ScenarioHarness {
   const quiet = () => {};
   const harness = {} as ScenarioHarness;
   beforeAll(async () => {
-    const scenario = findScenario(await loadCatalogue(), id);
+    const scenario = findScenario(await loadCatalogue(defaultCatalogueRoot({}), freshLabEnv()), id);
     const client = await clientFor(requirePlane().kubeconfig);
     await markCluster(client, 'adopt');
     Object.assign(harness, {

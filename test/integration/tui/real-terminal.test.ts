@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findScenario, loadCatalogue } from '../../../src/catalogue/load.js';
+import { defaultCatalogueRoot, findScenario, loadCatalogue } from '../../../src/catalogue/load.js';
+import { freshLabEnv } from '../../helpers/lab-home.js';
 import { markCluster } from '../../../src/cluster/guard.js';
 import { findCachedBinaries } from '../../../tools/testplane/build.js';
 import { down, up, type PlaneState } from '../../../tools/testplane/plane.js';
@@ -79,7 +80,7 @@ describe.skipIf(sharedPlane === undefined || tmuxMissing)('the TUI in a real ter
     numbers['resident memory'] = `${Math.round(residentKiB(childNode(pid)) / 1024)} MiB`;
 
     // The learner fixes it from another terminal: the reference solution, applied with kubectl.
-    const scenario = findScenario(await loadCatalogue(), 'privileged-pod');
+    const scenario = findScenario(await loadCatalogue(defaultCatalogueRoot({}), freshLabEnv()), 'privileged-pod');
     const kubectl = (args: string[]) => execaKubectl(plane, args);
     const fixStarted = performance.now();
     for (const target of scenario.solution.delete) await kubectl(['delete', target.kind, target.name, ...(target.namespace ? ['-n', target.namespace] : []), '--ignore-not-found']);
