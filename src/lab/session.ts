@@ -1,6 +1,6 @@
 import type { Catalogue, Scenario } from '../catalogue/load.js';
 import type { LabMarker } from '../cluster/guard.js';
-import { LabError } from '../errors.js';
+import { LabError, messageOf } from '../errors.js';
 import type { GradeReport, HintRung } from '../grading/types.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Progress, ProgressStore } from '../progress/store.js';
@@ -109,7 +109,7 @@ export class LabSession {
   }
 
   async clusterStatus(): Promise<ClusterStatus> {
-    const [{ messageOf }, { readMarker }, { KubeRequestError }] = await Promise.all([import('../errors.js'), import('../cluster/guard.js'), import('../kube/errors.js')]);
+    const [{ readMarker }, { KubeRequestError }] = await Promise.all([import('../cluster/guard.js'), import('../kube/errors.js')]);
     let client: KubeClient;
     try {
       client = await this.connect();

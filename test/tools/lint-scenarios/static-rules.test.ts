@@ -1,17 +1,10 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { staticProblems } from '../../../tools/lint-scenarios/static-rules.js';
-import { repoRoot } from '../../helpers/fixtures.js';
+import { catalogueCopy, repoRoot } from '../../helpers/fixtures.js';
 
-async function catalogueCopy(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'k8s-sec-lab-static-'));
-  await cp(join(repoRoot, 'scenarios'), join(root, 'scenarios'), { recursive: true });
-  await cp(join(repoRoot, 'labs'), join(root, 'labs'), { recursive: true });
-  return root;
-}
 
 describe('the static catalogue rules (no cluster, no Go)', () => {
   it('hold for every scenario of the catalogue', async () => {

@@ -1,18 +1,10 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateCatalogue } from '../../../src/catalogue/validate.js';
 import { createScenario } from '../../../tools/new-scenario/create.js';
-import { repoRoot } from '../../helpers/fixtures.js';
+import { catalogueCopy } from '../../helpers/fixtures.js';
 
-/** A copy of the real catalogue to add scenarios to. */
-async function catalogueCopy(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'k8s-sec-lab-new-scenario-'));
-  await cp(join(repoRoot, 'scenarios'), join(root, 'scenarios'), { recursive: true });
-  await cp(join(repoRoot, 'labs'), join(root, 'labs'), { recursive: true });
-  return root;
-}
 
 describe('npm run new:scenario', () => {
   it('makes a scenario that the catalogue accepts as it is, in its track, with its test', async () => {
