@@ -28,6 +28,7 @@ function buildProgram(io: CommandIO, outcome: { code: number }): Command {
     .version(version, '-V, --version', 'print the version and exit')
     .addOption(new Option('--context <name>', 'kubeconfig context to use (default: the lab cluster, else the current context)'))
     .addOption(new Option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
+    .addOption(new Option('--image-map <file>', 'image map that replaces image references wherever the lab renders manifests, e.g. for local or mirrored images (default: $K8S_SEC_LAB_IMAGE_MAP)'))
     .option('--no-color', 'disable colors (also: NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

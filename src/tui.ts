@@ -17,6 +17,7 @@ export async function startTui(options: GlobalOptions, io: CommandIO): Promise<v
   const services = createLabServices({
     selection: { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.context ? { context: options.context } : {}) },
     env: io.env,
+    ...(options.imageMap ? { imageMap: options.imageMap } : {}),
     warn: (message) => warnings.push(message),
   });
   const { exitMessage } = await runTui({ services, color: options.color && !io.env.NO_COLOR });

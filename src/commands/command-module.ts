@@ -5,6 +5,8 @@ import type { CommandIO } from './io.js';
 /** Options every command accepts, read with `command.optsWithGlobals()`. */
 export interface GlobalOptions extends ClusterSelection {
   color: boolean;
+  /** An image map file that rewrites image references when manifests are rendered. */
+  imageMap?: string;
 }
 
 /** What each command module receives when it registers itself. */

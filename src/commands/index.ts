@@ -5,6 +5,7 @@ import type { CommandModule } from './command-module.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { hintCommand } from './hint.js';
+import { imagesCommand } from './images.js';
 import { listCommand } from './list.js';
 import { reachCommand } from './reach.js';
 import { resetCommand } from './reset.js';
@@ -30,6 +31,7 @@ export const commandModules: readonly CommandModule[] = [
   downCommand,
   adoptCommand,
   doctorCommand,
+  imagesCommand,
   auditCommand,
   reachCommand,
 ];

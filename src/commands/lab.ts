@@ -12,10 +12,11 @@ export const confirmationHelp = 'Exit codes: 0 done, 2 error. A declined confirm
 
 /** The lab session of one CLI invocation: the cluster chosen by --kubeconfig/--context, the catalogue, the progress file. */
 export function sessionFor(io: CommandIO, command?: Command): LabSession {
-  const { kubeconfig, context } = command ? globalOptions(command) : {};
+  const { kubeconfig, context, imageMap } = command ? globalOptions(command) : {};
   return new LabSession({
     selection: { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) },
     env: io.env,
+    ...(imageMap ? { imageMap } : {}),
     warn: (message) => writeLine(io.stderr, io.color.yellow(`warning: ${message}`)),
   });
 }

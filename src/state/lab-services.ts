@@ -13,6 +13,8 @@ export interface LabServicesOptions {
   selection: ClusterSelection;
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
+  /** The --image-map file, if given. */
+  imageMap?: string;
 }
 
 /** The learner confirmed in the TUI's confirmation bar before the store calls a write. */

@@ -1,30 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 import { standInFor, type ImageNames } from './names.js';
-import { filesBelow } from './roots.js';
 import { KindNodeError } from './run.js';
-
-/** The folders whose manifests (and the docs that quote them) name images. */
-export const scannedFolders = ['scenarios', 'labs'];
-
-/**
- * Every `image: <ref>` line in the lab's YAML (and in the YAML its Markdown
- * quotes), with the files that name it. Only whole `image:` lines count, so
- * prose that mentions the field is no image.
- */
-export async function scanImageRefs(root: string): Promise<Map<string, string[]>> {
-  const refs = new Map<string, string[]>();
-  for (const folder of scannedFolders) {
-    for (const file of (await filesBelow(join(root, folder))).filter((path) => /\.(ya?ml|md)$/.test(path)).sort()) {
-      for (const match of (await readFile(file, 'utf8')).matchAll(/^\s*(?:-\s+)?image:\s*["']?([^\s"'#]+)["']?\s*(?:#.*)?$/gm)) {
-        const ref = match[1];
-        if (!ref) continue;
-        refs.set(ref, [...new Set([...(refs.get(ref) ?? []), relative(root, file)])]);
-      }
-    }
-  }
-  return refs;
-}
 
 /** The map from each scanned reference to its stand-in; fails naming every reference that has none. */
 export function imageMapEntries(refs: Map<string, string[]>, names: ImageNames): [string, string][] {

@@ -1,9 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatImageMap, imageMapEntries, scanImageRefs } from '../../../tools/kind-node/imagemap.js';
+import { formatImageMap, imageMapEntries } from '../../../tools/kind-node/imagemap.js';
 import { imageNames, standInFor } from '../../../tools/kind-node/names.js';
 import { mirrorFromSources } from '../../../tools/kind-node/debian.js';
 
@@ -27,37 +24,8 @@ describe('standInFor', () => {
 });
 
 describe('the image map', () => {
-  let root: string | undefined;
-  afterEach(async () => {
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
-  async function lab(files: Record<string, string>): Promise<string> {
-    root = await mkdtemp(join(tmpdir(), 'imagemap-test-'));
-    for (const folder of ['scenarios', 'labs']) await mkdir(join(root, folder), { recursive: true });
-    for (const [path, text] of Object.entries(files)) {
-      await mkdir(join(root, path, '..'), { recursive: true });
-      await writeFile(join(root, path), text);
-    }
-    return root;
-  }
-
-  it('covers every image line in scenarios/ and labs/, YAML and the YAML quoted in Markdown, and not prose', async () => {
-    const dir = await lab({
-      'scenarios/a/setup/pod.yaml': `spec:\n  containers:\n    - name: a\n      image: busybox:1.37.0${digest}\n      command: [sh]\n`,
-      'scenarios/a/briefing.md': "The `image:` field says which.\n```yaml\n      image: 'redis:7.4.11-alpine' # the db\n```\n",
-      'labs/cluster/kind.yaml': 'nodes:\n  - image: kindest/node:v1.36.4@sha256:099e\n',
-      'scenarios/a/notes.txt': 'image: nginx:latest\n',
-    });
-    const refs = await scanImageRefs(dir);
-    expect([...refs.keys()].sort()).toEqual([`busybox:1.37.0${digest}`, 'kindest/node:v1.36.4@sha256:099e', 'redis:7.4.11-alpine']);
-    expect(refs.get('redis:7.4.11-alpine')).toEqual(['scenarios/a/briefing.md']);
-  });
-
-  it('fails naming the reference and its file when an image has no stand-in', async () => {
-    const dir = await lab({ 'scenarios/b/setup/web.yaml': '      image: nginx:1.27.3\n' });
+  it('fails naming the reference and its file when an image has no stand-in', () => {
     expect(() => imageMapEntries(new Map([['nginx:1.27.3', ['scenarios/b/setup/web.yaml']]]), names)).toThrow(/nginx:1\.27\.3 \(in scenarios\/b\/setup\/web\.yaml\)/);
-    expect((await scanImageRefs(dir)).size).toBe(1);
   });
 
   it('is the documented shape: a comment, formatVersion 1 and images from reference to stand-in', () => {
