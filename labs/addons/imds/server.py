@@ -14,6 +14,9 @@ The hop limit is real: every response to a PUT leaves with that IP TTL, so a cli
 that is further away than the hop limit never receives its token. Every request is
 logged to stdout as one JSON line; the first line says where the server listens.
 
+With --flags-configmap, the node role's session Token ends with the lab's attack flags:
+every value of that ConfigMap, read through the Kubernetes API on each credentials request.
+
 Python 3 standard library only, so it runs from a ConfigMap in a stock python image.
 """
 
@@ -22,14 +25,18 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import secrets
 import signal
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +71,11 @@ FAKE_SESSION_TOKEN = (
     "it-opens-nothing-anywhere-EXAMPLE"
 )
 CREDENTIAL_LIFETIME = timedelta(hours=6)
+CREDENTIALS_PATH = f"/latest/meta-data/iam/security-credentials/{ROLE_NAME}"
+# An attack flag as the lab plants it (src/lifecycle/flags.ts); anything else in the
+# flags ConfigMap is ignored, so the Token stays one unbroken string.
+FLAG_PATTERN = re.compile(r"K8SLAB\{[0-9a-f]{24}\}")
+SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 
 Tree = dict[str, Union[str, "Tree"]]
 
@@ -134,6 +146,36 @@ def effective_settings(directory: Path) -> dict[str, Any]:
     }
 
 
+class FlagSource:
+    """The attack flags the lab planted in the node role's credentials: every value of one
+    lab ConfigMap (keys `<scenario>.<flag>`, one per scenario that plants an IMDS flag),
+    read through the Kubernetes API on each credentials request, so the value a `reset`
+    plants is served at once (a mounted ConfigMap would lag by up to a minute)."""
+
+    def __init__(self, api: str, configmap: str, token_file: Path, ca_file: Path | None) -> None:
+        namespace, _, name = configmap.partition("/")
+        if not namespace or not name:
+            raise ValueError(f"--flags-configmap must be NAMESPACE/NAME, not {configmap!r}")
+        self.url = f"{api.rstrip('/')}/api/v1/namespaces/{namespace}/configmaps/{name}"
+        self.token_file = token_file
+        self.context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+    def values(self) -> list[str]:
+        """The planted flags in key order; none when the ConfigMap does not exist. Raises
+        OSError (URLError included) when the API cannot be asked."""
+        # Read per request: kubelet rotates the projected token in place.
+        token = self.token_file.read_text().strip()
+        request = urllib.request.Request(self.url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=3, context=self.context) as response:
+                data = json.load(response).get("data") or {}
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return []
+            raise
+        return [value.strip() for _, value in sorted(data.items()) if FLAG_PATTERN.fullmatch(value.strip())]
+
+
 class TokenStore:
     """Session tokens issued by PUT /latest/api/token, each valid for its own TTL."""
 
@@ -188,8 +230,9 @@ _REASONS = {
 }
 
 
-def metadata_tree(now: datetime, started: datetime) -> Tree:
-    """The metadata served, as nested directories (dicts) and documents (str)."""
+def metadata_tree(now: datetime, started: datetime, flags: list[str] | None = None) -> Tree:
+    """The metadata served, as nested directories (dicts) and documents (str); the
+    planted attack flags end the session token."""
     issued = now.replace(minute=0, second=0, microsecond=0)
     credentials = {
         "Code": "Success",
@@ -197,7 +240,7 @@ def metadata_tree(now: datetime, started: datetime) -> Tree:
         "Type": "AWS-HMAC",
         "AccessKeyId": FAKE_ACCESS_KEY_ID,
         "SecretAccessKey": FAKE_SECRET_ACCESS_KEY,
-        "Token": FAKE_SESSION_TOKEN,
+        "Token": "-".join([FAKE_SESSION_TOKEN, *(flags or [])]),
         "Expiration": _timestamp(issued + CREDENTIAL_LIFETIME),
     }
     iam_info = {
@@ -263,9 +306,10 @@ def _aws_json(document: dict[str, Any]) -> str:
 class ImdsServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], settings_dir: Path) -> None:
+    def __init__(self, address: tuple[str, int], settings_dir: Path, flags: FlagSource | None = None) -> None:
         super().__init__(address, ImdsHandler)
         self.settings_dir = settings_dir
+        self.flags = flags
         self.tokens = TokenStore()
         self.started = datetime.now(timezone.utc)
 
@@ -336,8 +380,20 @@ class ImdsHandler(BaseHTTPRequestHandler):
             response.headers["Allow"] = "PUT"
             return response, auth
         now = datetime.now(timezone.utc)
-        document = lookup(metadata_tree(now, self.server.started), path)
+        flags = self._flags() if path.rstrip("/") == CREDENTIALS_PATH else []
+        document = lookup(metadata_tree(now, self.server.started, flags), path)
         return (error_response(404) if document is None else Response(200, document)), auth
+
+    def _flags(self) -> list[str]:
+        """The planted flags, or none (logged as flags-error) when they cannot be read: the
+        credentials are still served, so the lab's graders see the hole exactly as it is."""
+        if self.server.flags is None:
+            return []
+        try:
+            return self.server.flags.values()
+        except (OSError, ValueError) as error:
+            log({"event": "flags-error", "message": str(error)})
+            return []
 
     def _put_response(self, settings: Settings) -> Response:
         if not settings.endpoint_enabled:
@@ -411,13 +467,19 @@ def main() -> None:
     parser.add_argument("--bind", default="169.254.169.254", help="address to listen on")
     parser.add_argument("--port", type=int, default=80, help="port to listen on; 0 picks a free one")
     parser.add_argument("--settings-dir", type=Path, default=Path("/etc/imds"), help="directory of settings files")
+    parser.add_argument("--flags-configmap", help="NAMESPACE/NAME of the ConfigMap whose values end the credentials' Token (the lab's attack flags)")
+    in_cluster_api = f"https://{os.environ.get('KUBERNETES_SERVICE_HOST', 'kubernetes.default.svc')}:{os.environ.get('KUBERNETES_SERVICE_PORT', '443')}"
+    parser.add_argument("--kube-api", default=in_cluster_api, help="the Kubernetes API server (default: in-cluster)")
+    parser.add_argument("--kube-token-file", type=Path, default=SERVICE_ACCOUNT_DIR / "token", help="bearer token for --kube-api")
+    parser.add_argument("--kube-ca-file", type=Path, default=SERVICE_ACCOUNT_DIR / "ca.crt", help="CA bundle for --kube-api")
     options = parser.parse_args()
 
-    server = ImdsServer((options.bind, options.port), options.settings_dir)
+    flags = FlagSource(options.kube_api, options.flags_configmap, options.kube_token_file, options.kube_ca_file) if options.flags_configmap else None
+    server = ImdsServer((options.bind, options.port), options.settings_dir, flags)
     # Exit cleanly (code 0) when Kubernetes stops the pod.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     host, port = server.server_address[:2]
-    log({"event": "listening", "address": host, "port": port, "settingsDir": str(options.settings_dir)})
+    log({"event": "listening", "address": host, "port": port, "settingsDir": str(options.settings_dir), "flags": flags.url if flags else None})
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ImdsProcess, python3Available, SettingsDir, skipWithoutIt, vulnerableSettings } from './imds-harness.js';
-import { addonDir } from '../../../tools/imds/server-configmap.js';
+import { addonsDir } from '../../../tools/addons/code-configmap.js';
+import { addonDir, ImdsProcess, python3Available, SettingsDir, skipWithoutIt, vulnerableSettings } from './imds-harness.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +38,7 @@ const NODE_IP = '172.18.0.2';
 const NODE_UPLINK_IP = '192.0.2.1';
 const OUTSIDE_IP = '192.0.2.2';
 const IMDS = 'http://169.254.169.254';
-const nodeRouteScript = `${addonDir}node-route.sh`;
+const nodeRouteScript = `${addonsDir}node-route.sh`;
 const httpClient = fileURLToPath(new URL('../../fixtures/imds/http_client.py', import.meta.url));
 
 function netnsAvailable(): boolean {
@@ -79,7 +79,7 @@ describe.skipIf(skip)('IMDS hop limit across a kind-like node (network namespace
       prefix: ['ip', 'netns', 'exec', namespaces.outside],
     });
     nodeRoute = spawn('ip', ['netns', 'exec', namespaces.node, 'sh', nodeRouteScript, 'keep'], {
-      env: { ...process.env, POD_IP: EMULATOR_POD_IP },
+      env: { ...process.env, POD_IP: EMULATOR_POD_IP, ROUTED_ADDRESS: '169.254.169.254' },
       stdio: 'ignore',
     });
     await waitForRoute();
@@ -274,7 +274,7 @@ async function initContainerCommand(): Promise<string[]> {
 /** node-route.sh check: does the node's route point at the emulator pod? */
 function routeCheckPasses(): boolean {
   const result = spawnSync('ip', ['netns', 'exec', namespaces.node, 'sh', nodeRouteScript, 'check'], {
-    env: { ...process.env, POD_IP: EMULATOR_POD_IP },
+    env: { ...process.env, POD_IP: EMULATOR_POD_IP, ROUTED_ADDRESS: '169.254.169.254' },
     stdio: 'ignore',
   });
   return result.status === 0;

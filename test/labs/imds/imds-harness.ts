@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { addonDir } from '../../../tools/imds/server-configmap.js';
+import { addonsDir } from '../../../tools/addons/code-configmap.js';
 
+export const addonDir = join(addonsDir, 'imds/');
 export const serverScript = join(addonDir, 'server.py');
 
 /** What the scenario starts from; see labs/addons/imds/imds-settings.yaml. */
@@ -88,6 +89,8 @@ export interface StartOptions {
   settingsDir: string;
   /** Runs the server through this command, e.g. `ip netns exec NAME`. */
   prefix?: string[];
+  /** More server arguments, e.g. --flags-configmap and the API it reads it from. */
+  extraArgs?: string[];
 }
 
 export class ImdsProcess {
@@ -119,6 +122,7 @@ export class ImdsProcess {
       ...prefixArgs,
       serverScript,
       ...['--bind', options.bind, '--port', String(options.port), '--settings-dir', options.settingsDir],
+      ...(options.extraArgs ?? []),
     ];
     const server = new ImdsProcess(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }), command);
     const listening = await server.waitFor((entry) => entry.event === 'listening', 0, 10_000);

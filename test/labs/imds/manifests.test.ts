@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/manifests/load.js';
 import type { Container, KubeObject, LabelSelector, PodTemplateSpec } from '../../../src/model/k8s.js';
-import { vulnerableSettings } from './imds-harness.js';
-import { addonDir, embeddedFiles, serverConfigMapFile } from '../../../tools/imds/server-configmap.js';
+import { addonsDir, codeConfigMaps } from '../../../tools/addons/code-configmap.js';
+import { addonDir, vulnerableSettings } from './imds-harness.js';
 
 const NAMESPACE = 'k8s-sec-lab-system';
 const commonLabels = {
@@ -77,9 +77,14 @@ describe('IMDS emulator manifests (labs/addons/imds)', () => {
       'ConfigMap/imds-settings',
       'DaemonSet/imds-emulator',
       `Namespace/${NAMESPACE}`,
+      'Role/imds-emulator-reads-flags',
+      'RoleBinding/imds-emulator-reads-flags',
+      'ServiceAccount/imds-emulator',
     ]);
     for (const object of objects) {
-      expect(object.metadata?.labels, `${object.kind}/${object.metadata?.name}`).toMatchObject(commonLabels);
+      // The Namespace is every add-on's, so it carries no add-on's name.
+      const { 'app.kubernetes.io/name': _name, ...sharedLabels } = commonLabels;
+      expect(object.metadata?.labels, `${object.kind}/${object.metadata?.name}`).toMatchObject(object.kind === 'Namespace' ? sharedLabels : commonLabels);
       if (object.kind !== 'Namespace') expect(object.metadata?.namespace).toBe(NAMESPACE);
     }
   });
@@ -90,10 +95,11 @@ describe('IMDS emulator manifests (labs/addons/imds)', () => {
 
   it('embeds server.py and node-route.sh in the imds-server ConfigMap byte for byte', async () => {
     const data = find<ConfigMap>('ConfigMap', 'imds-server').data ?? {};
-    expect(Object.keys(data).sort()).toEqual([...embeddedFiles].sort());
-    for (const file of embeddedFiles) {
-      const source = await readFile(`${addonDir}${file}`, 'utf8');
-      expect(data[file] === source, `${serverConfigMapFile} is stale for ${file}: run npm run generate:imds`).toBe(true);
+    const { embedded, file: generated } = codeConfigMaps.imds;
+    expect(Object.keys(data).sort()).toEqual(Object.keys(embedded).sort());
+    for (const [key, file] of Object.entries(embedded)) {
+      const source = await readFile(`${addonsDir}${file}`, 'utf8');
+      expect(data[key] === source, `labs/addons/${generated} is stale for ${file}: run npm run generate:addons`).toBe(true);
     }
   });
 
@@ -124,7 +130,24 @@ describe('IMDS emulator manifests (labs/addons/imds)', () => {
     expect(container('imds-address').command).toEqual(['ip', 'addr', 'replace', '169.254.169.254/32', 'dev', 'lo']);
     expect(container('server').command).toEqual([
       'python3', '/opt/imds/server.py', '--bind', '169.254.169.254', '--port', '80', '--settings-dir', '/etc/imds',
+      '--flags-configmap', 'k8s-sec-lab-system/imds-flags',
     ]);
+  });
+
+  it('gives only the server an API token, whose account may get the imds-flags ConfigMap and nothing else', () => {
+    const { spec } = podTemplate();
+    expect(spec.serviceAccountName).toBe('imds-emulator');
+    expect(spec.automountServiceAccountToken).toBe(false);
+    const tokenPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const withToken = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].filter((candidate) => candidate.volumeMounts?.some((mount) => mount.mountPath === tokenPath));
+    expect(withToken.map((candidate) => candidate.name)).toEqual(['server']);
+    expect(find<KubeObject & { rules?: unknown }>('Role', 'imds-emulator-reads-flags').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['imds-flags'], verbs: ['get'] },
+    ]);
+    expect(find<KubeObject & { subjects?: unknown; roleRef?: unknown }>('RoleBinding', 'imds-emulator-reads-flags')).toMatchObject({
+      roleRef: { kind: 'Role', name: 'imds-emulator-reads-flags' },
+      subjects: [{ kind: 'ServiceAccount', name: 'imds-emulator', namespace: NAMESPACE }],
+    });
   });
 
   it('routes 169.254.169.254 from the node with node-route.sh run in PID 1\'s network namespace only', () => {
@@ -134,6 +157,7 @@ describe('IMDS emulator manifests (labs/addons/imds)', () => {
     expect(nodeRoute.command).toEqual([...IN_NODE_NETWORK_NAMESPACE, 'sh', '/opt/imds/node-route.sh', 'keep']);
     expect(nodeRoute.readinessProbe?.exec?.command).toEqual([...IN_NODE_NETWORK_NAMESPACE, 'sh', '/opt/imds/node-route.sh', 'check']);
     expect(nodeRoute.env).toContainEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(nodeRoute.env).toContainEqual({ name: 'ROUTED_ADDRESS', value: '169.254.169.254' });
     expect(nodeRoute.securityContext?.privileged).toBe(true);
   });
 
@@ -168,7 +192,7 @@ describe('IMDS emulator manifests (labs/addons/imds)', () => {
   });
 
   it('ships node-route.sh as valid POSIX sh', () => {
-    const result = spawnSync('sh', ['-n', `${addonDir}node-route.sh`], { encoding: 'utf8' });
+    const result = spawnSync('sh', ['-n', `${addonsDir}node-route.sh`], { encoding: 'utf8' });
     expect(result.error).toBeUndefined();
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
