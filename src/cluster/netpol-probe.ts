@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
+import { noImageMap, rewriteImages, type ImageMap } from '../manifests/image-map.js';
 import type { KubeObject } from '../model/k8s.js';
 import type { LabMarker } from './guard.js';
 import { managedByLabel, managedByValue } from '../names.js';
@@ -20,6 +21,8 @@ export interface NetworkPolicyProbeOptions {
   /** How long a deny policy may take to reach the dataplane. */
   enforcementTimeoutMs?: number;
   intervalMs?: number;
+  /** The probe pods' image goes through it, like every manifest the lab renders. */
+  images?: ImageMap;
 }
 
 interface PodStatus extends KubeObject {
@@ -28,7 +31,7 @@ interface PodStatus extends KubeObject {
 }
 
 // The IMDS add-on's image: already pulled on every node by the time the probe runs.
-const image = 'python:3.13-alpine@sha256:79e7a9b9ff1cbceff819f856fb374477792a5967759d94df266de7b7b4120e6f';
+export const probeImage = 'python:3.13-alpine@sha256:79e7a9b9ff1cbceff819f856fb374477792a5967759d94df266de7b7b4120e6f';
 const port = 8080;
 const pods = { apiVersion: 'v1', kind: 'Pod' };
 
@@ -46,8 +49,9 @@ export async function probeNetworkPolicy(client: KubeClient, options: NetworkPol
   try {
     await client.apply(namespaceObject(namespace));
     await pollUntil(async () => (await client.get({ apiVersion: 'v1', kind: 'ServiceAccount' }, 'default', namespace)) !== undefined, options.podTimeoutMs ?? 120_000, intervalMs);
-    await client.apply(probePod(namespace, 'server', ['python3', '-m', 'http.server', String(port)]));
-    await client.apply(probePod(namespace, 'client', ['sleep', '3600']));
+    const images = options.images ?? noImageMap;
+    await client.apply(rewriteImages(probePod(namespace, 'server', ['python3', '-m', 'http.server', String(port)]), images));
+    await client.apply(rewriteImages(probePod(namespace, 'client', ['sleep', '3600']), images));
 
     const scheduled = await pollUntil(async () => {
       const list = await client.list<PodStatus>(pods, { namespace });
@@ -81,12 +85,24 @@ export async function probeNetworkPolicy(client: KubeClient, options: NetworkPol
   }
 }
 
-/** Exit status of a TCP connect from the client pod; exec failures propagate (they mean "unknown"). */
+/**
+ * Exit status of a TCP connect from the client pod. An exec that fails is
+ * tried twice more (on a loaded machine the first exec into a new pod can
+ * time out); after that the failure propagates, meaning "unknown".
+ */
 async function canConnect(client: KubeClient, namespace: string, serverIp: string): Promise<boolean> {
   const script = `import socket, sys; socket.create_connection((sys.argv[1], ${port}), timeout=2).close()`;
-  const result = await client.exec(namespace, 'client', 'probe', ['python3', '-c', script, serverIp]);
-  return result.exitCode === 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await client.exec(namespace, 'client', 'probe', ['python3', '-c', script, serverIp]);
+      return result.exitCode === 0;
+    } catch (error) {
+      if (attempt === execAttempts) throw error;
+    }
+  }
 }
+
+const execAttempts = 3;
 
 async function fakeNodeOf(client: KubeClient, scheduled: PodStatus[]): Promise<string | undefined> {
   for (const name of new Set(scheduled.map((pod) => pod.spec?.nodeName ?? ''))) {
@@ -134,7 +150,7 @@ function probePod(namespace: string, role: 'server' | 'client', command: string[
       containers: [
         {
           name: 'probe',
-          image,
+          image: probeImage,
           command,
           ...(role === 'server' ? { readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } } : {}),
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

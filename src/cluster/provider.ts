@@ -15,6 +15,12 @@ export interface ClusterProvider {
   list(): Promise<string[]>;
   /** The cluster's admin kubeconfig (YAML). */
   kubeconfig(name: string): Promise<string>;
+  /** The image the cluster's control-plane node runs, as it was asked for; undefined when the engine cannot say. */
+  nodeImage(name: string): Promise<string | undefined>;
+  /** The command that copies an image from the engine into every node of the cluster. */
+  loadImageCommand(name: string, image: string): PrintableCommand;
+  /** Runs loadImageCommand; an image the engine does not have fails naming it. */
+  loadImage(name: string, image: string): Promise<void>;
 }
 
 /** A command as the user could type it: the variables the lab sets, the program and its arguments. */

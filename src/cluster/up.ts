@@ -5,11 +5,12 @@ import type { Readiness } from './kind/readiness.js';
 import { KindCommandError } from './kind/errors.js';
 import { labClusterName } from '../names.js';
 import type { NetworkPolicyProbeResult } from './netpol-probe.js';
+import type { NodeImage } from './kind/config.js';
 import type { ClusterProvider } from './provider.js';
 import { CommandInterruptedError } from './runner.js';
 
 /** The steps of `up`, in order. */
-export const upSteps = ['prerequisites', 'cluster', 'ready', 'addons', 'network-policy', 'mark'] as const;
+export const upSteps = ['prerequisites', 'cluster', 'ready', 'dns', 'addons', 'network-policy', 'mark'] as const;
 export type UpStep = (typeof upSteps)[number];
 
 /** What each step does, for progress lines and the TUI's checklist. */
@@ -17,6 +18,7 @@ export const upStepTitles: Record<UpStep, string> = {
   prerequisites: 'check kind and the container engine',
   cluster: 'create the kind cluster',
   ready: 'wait for the API server and the nodes',
+  dns: 'isolate cluster DNS (CoreDNS without upstream)',
   addons: 'install the lab add-ons',
   'network-policy': 'probe NetworkPolicy enforcement',
   mark: 'mark the cluster as the lab cluster',
@@ -49,6 +51,8 @@ export interface UpDeps {
   connect(kubeconfig: string): Promise<KubeClient>;
   checkReady(client: KubeClient, expectedNodes: number): Promise<Readiness>;
   waitReady(client: KubeClient, expectedNodes: number): Promise<Readiness>;
+  /** Rewrites CoreDNS without an upstream (`--isolated-dns`) and says what it did. */
+  isolateDns(client: KubeClient): Promise<string>;
   /** Installs the lab add-ons and says what it did. */
   installAddons(client: KubeClient): Promise<string>;
   probeNetworkPolicy(client: KubeClient): Promise<NetworkPolicyProbeResult>;
@@ -59,14 +63,20 @@ export interface UpDeps {
   interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Where kind's output goes; named in failures. */
   logFile: string;
+  /** The node image a new cluster gets (undefined: kind's default); a reused cluster is compared with it. */
+  nodeImage?: NodeImage;
   now?: () => number;
 }
 
-export type UpOptions =
+export type UpOptions = (
   /** Create (or reuse) the kind cluster; `expectedNodes` is the node count of labs/cluster/kind.yaml. */
   | { mode: 'kind'; expectedNodes: number }
   /** Use a cluster the user already has and confirmed (`up --existing`). */
-  | { mode: 'existing'; client: KubeClient };
+  | { mode: 'existing'; client: KubeClient }
+) & {
+  /** CoreDNS answers cluster names only, so no DNS query leaves the machine (test clusters). */
+  isolatedDns?: boolean;
+};
 
 export interface UpResult {
   client: KubeClient;
@@ -109,6 +119,7 @@ export async function runUp(deps: UpDeps, options: UpOptions, report: (event: Up
   }
 
   await steps.run('ready', async () => ({ value: undefined, detail: (await deps.waitReady(client, expectedNodes)).detail }));
+  if (options.isolatedDns) await steps.run('dns', async () => ({ value: undefined, detail: await deps.isolateDns(client) }));
   await steps.run('addons', async () => ({ value: undefined, detail: await deps.installAddons(client) }));
   const networkPolicy = await probeUnlessKnown(deps, client, cluster, steps);
   const marker = await steps.run('mark', async () => {
@@ -131,7 +142,8 @@ async function ensureCluster(
       const existing = await deps.connect(await provider.kubeconfig(labClusterName));
       const readiness = await deps.checkReady(existing, expectedNodes);
       if (readiness.ready) {
-        steps.skipped('cluster', `kind cluster ${labClusterName} already exists and is healthy (${readiness.detail}): reusing it`);
+        const image = await reusedNodeImage(deps.nodeImage, provider);
+        steps.skipped('cluster', `kind cluster ${labClusterName} already exists and is healthy (${readiness.detail}): reusing it${image}`);
         return { client: existing, cluster: 'reused' };
       }
       steps.failed('cluster', `kind cluster ${labClusterName} exists but is not healthy: ${readiness.detail}`);
@@ -145,12 +157,20 @@ async function ensureCluster(
     const createStarted = steps.now();
     await createWithOneRetry(deps, provider, configFile, steps);
     const createMs = steps.now() - createStarted;
-    steps.done('cluster', `created kind cluster ${labClusterName} (${provider.describe()})`);
+    steps.done('cluster', `created kind cluster ${labClusterName} (${provider.describe()}${deps.nodeImage ? `, node image ${deps.nodeImage.image} from ${deps.nodeImage.source}` : ''})`);
     return { client: await deps.connect(await provider.kubeconfig(labClusterName)), cluster: 'created', createMs };
   } catch (error) {
     steps.failedOnce('cluster', messageOf(error));
     throw error;
   }
+}
+
+/** What a reused cluster runs; a cluster on another node image than the one asked for says so, and is kept. */
+async function reusedNodeImage(asked: NodeImage | undefined, provider: ClusterProvider): Promise<string> {
+  const running = await provider.nodeImage(labClusterName);
+  if (!running) return '';
+  if (!asked || running === asked.image) return `; node image ${running}`;
+  return `; it runs node image ${running}, not ${asked.image} (from ${asked.source}): to use that one, delete it first with \`k8s-sec-lab down --yes\` and run up again`;
 }
 
 async function createWithOneRetry(deps: UpDeps, provider: ClusterProvider, configFile: string, steps: StepReporter): Promise<void> {

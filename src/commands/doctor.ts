@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { DoctorItem, DoctorStatus } from '../cluster/doctor/items.js';
 import { containerEngines, type ContainerEngine } from '../names.js';
 import { action, type CommandContext, type CommandModule } from './command-module.js';
@@ -23,13 +23,13 @@ export const doctorCommand: CommandModule = {
       )
       .option('--json', 'print the report as JSON')
       .addOption(new Option('--provider <engine>', 'the container engine to check (default: docker, or $KIND_EXPERIMENTAL_PROVIDER)').choices(containerEngines))
-      .action(action(ctx, (options: DoctorOptions) => runDoctorCommand(ctx, options)));
+      .action(action(ctx, (options: DoctorOptions, command: Command) => runDoctorCommand(ctx, options, command)));
   },
 };
 
-async function runDoctorCommand(ctx: CommandContext, options: DoctorOptions): Promise<number> {
+async function runDoctorCommand(ctx: CommandContext, options: DoctorOptions, command: Command): Promise<number> {
   const { examine } = await import('../lab/cluster.js');
-  const report = await examine(sessionFor(ctx.io), options.provider);
+  const report = await examine(sessionFor(ctx.io, command), options.provider);
   if (options.json) writeJson(ctx.io.stdout, report);
   else writeHumanReport(ctx, report.items, report.durationMs);
   return report.ok ? 0 : 1;

@@ -9,7 +9,9 @@ import { askYesNo, confirmationHelp, terminalConfirm, withSession } from './lab.
 
 interface UpCommandOptions {
   provider?: ContainerEngine;
+  nodeImage?: string;
   existing?: boolean;
+  isolatedDns?: boolean;
   yes?: boolean;
 }
 
@@ -25,7 +27,9 @@ export const upCommand: CommandModule = {
           'have (--context) instead, after a confirmation.',
       )
       .addOption(new Option('--provider <engine>', 'the container engine kind runs on (default: docker, or $KIND_EXPERIMENTAL_PROVIDER)').choices(containerEngines))
+      .option('--node-image <ref>', 'the kind node image to create the cluster from, e.g. a newer Kubernetes or a mirror (default: $K8S_SEC_LAB_NODE_IMAGE, else the one labs/cluster/kind.yaml pins); --image-map applies to it too')
       .option('--existing', 'use an existing cluster (--context, else the current context) instead of creating one')
+      .option('--isolated-dns', 'rewrite CoreDNS without its upstream: cluster names resolve, every other name is refused, no DNS query leaves the machine (test clusters; env K8S_SEC_LAB_ISOLATED_DNS=1)')
       .option('-y, --yes', 'answer yes: download kind if needed, recreate a broken cluster, confirm --existing')
       .addHelpText('after', `\n${confirmationHelp}`)
       .action(action(ctx, (options: UpCommandOptions, command: Command) => runUpCommand(ctx, options, command)));
@@ -38,7 +42,9 @@ async function runUpCommand(ctx: CommandContext, options: UpCommandOptions, comm
   return withSession(ctx, command, async (session) => {
     const result = await bringUp(session, {
       ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.nodeImage ? { nodeImage: options.nodeImage } : {}),
       ...(options.existing ? { existing: true } : {}),
+      ...(options.isolatedDns || io.env.K8S_SEC_LAB_ISOLATED_DNS === '1' ? { isolatedDns: true } : {}),
       // Without a terminal, kind's questions are a no and `up` says what it could not do and how to fix
       // it; --existing's question about the learner's own cluster is refused outright instead.
       confirm: terminalConfirm(io, options, options.existing ? 'refuse' : 'decline'),

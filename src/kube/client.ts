@@ -49,6 +49,30 @@ interface RequestParts {
   body?: string;
   contentType?: string;
   timeoutMs?: number;
+  impersonate?: Impersonation;
+}
+
+/** Who a request acts as (Impersonate-User and Impersonate-Group headers); the lab's own identity needs the impersonate verb. */
+export interface Impersonation {
+  user: string;
+  groups: string[];
+}
+
+/** Any request, answered with whatever the API server said. */
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: URLSearchParams;
+  body?: string;
+  contentType?: string;
+  impersonate?: Impersonation;
+}
+
+export interface RawResponse {
+  status: number;
+  body: string;
+  /** The Warning headers' texts, e.g. what a ValidatingAdmissionPolicy in Warn mode said. */
+  warnings: string[];
 }
 
 const defaultTimeoutMs = 10_000;
@@ -103,10 +127,13 @@ export class KubeClient {
     }
   }
 
-  /** Server-side apply as the lab's field manager; `force` takes over fields other managers own. */
-  async apply(object: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
+  /**
+   * Server-side apply as the lab's field manager (or `fieldManager`, for a share of an
+   * object that several writers fill side by side); `force` takes over fields other managers own.
+   */
+  async apply(object: KubeObject, options: { dryRun?: boolean; force?: boolean; fieldManager?: string } = {}): Promise<KubeObject> {
     const { type, name, namespace } = identify(object);
-    const query = new URLSearchParams({ fieldManager: this.identity.fieldManager, force: String(options.force ?? true) });
+    const query = new URLSearchParams({ fieldManager: options.fieldManager ?? this.identity.fieldManager, force: String(options.force ?? true) });
     if (options.dryRun) query.set('dryRun', 'All');
     return (await this.request('PATCH', objectPath(type, name, namespace), {
       query,
@@ -155,6 +182,12 @@ export class KubeClient {
   /** A GET that reports any HTTP status instead of throwing on it (health endpoints such as /readyz). */
   async rawGet(path: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
     return this.send('GET', path, { timeoutMs });
+  }
+
+  /** Any request, possibly as someone else; every HTTP status is an answer, only no answer at all throws. */
+  async rawRequest(request: RawRequest): Promise<RawResponse> {
+    const { method, path, ...parts } = request;
+    return this.send(method, path, parts);
   }
 
   async serverVersion(): Promise<string> {
@@ -245,17 +278,20 @@ export class KubeClient {
   }
 
   /** Sends one request; only a failure to get any answer is an error here. */
-  private async send(method: string, path: string, options: RequestParts = {}): Promise<{ status: number; body: string }> {
+  private async send(method: string, path: string, options: RequestParts = {}): Promise<RawResponse> {
     const url = new URL(path, this.server);
     if (options.query) url.search = options.query.toString();
     const requestOptions = await this.requestOptions(method, options.contentType, options.body);
+    if (options.impersonate) {
+      requestOptions.headers = { ...requestOptions.headers, 'impersonate-user': options.impersonate.user, 'impersonate-group': options.impersonate.groups };
+    }
     this.requestCount++;
     const transport = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    return new Promise<RawResponse>((resolve, reject) => {
       const req = transport(url, { ...requestOptions, timeout: options.timeoutMs ?? defaultTimeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), warnings: warningTexts(res.headers.warning) }));
         res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
@@ -287,6 +323,12 @@ export class KubeClient {
     if (contentType) options.headers = { ...options.headers, 'content-type': contentType };
     return options;
   }
+}
+
+/** The texts of Warning headers (`299 - "text"`), one per header; Node joins repeated ones with ", ". */
+export function warningTexts(header: string | string[] | undefined): string[] {
+  const joined = Array.isArray(header) ? header.join(', ') : (header ?? '');
+  return [...joined.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((match) => (match[1] ?? '').replace(/\\(.)/g, '$1'));
 }
 
 function lookup(ref: TypeRef): ResourceType {

@@ -100,12 +100,17 @@ function selectContext(kubeConfig: KubeConfig, options: KubeAccessOptions, exist
  * text, for the learner's shell: kubectl there lands in the scenario.
  */
 export async function kubeconfigWithNamespace(access: KubeAccess, namespace: string): Promise<string> {
+  return kubeconfigText(access, namespace);
+}
+
+/** The kubeconfig of `access` as text, its context current (and defaulting to `namespace` when given), for a kubectl the lab runs. */
+export async function kubeconfigText(access: KubeAccess, namespace?: string): Promise<string> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const copy = new KubeConfig();
   copy.loadFromOptions({
     clusters: access.kubeConfig.getClusters(),
     users: access.kubeConfig.getUsers(),
-    contexts: access.kubeConfig.getContexts().map((context) => (context.name === access.context ? { ...context, namespace } : context)),
+    contexts: access.kubeConfig.getContexts().map((context) => (context.name === access.context && namespace ? { ...context, namespace } : context)),
     currentContext: access.context,
   });
   return copy.exportConfig();

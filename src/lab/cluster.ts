@@ -7,8 +7,12 @@ import { adoptQuestion, type LabSession } from './session.js';
 
 export interface UpRequest {
   provider?: ContainerEngine;
+  /** The kind node image (`up --node-image`); else $K8S_SEC_LAB_NODE_IMAGE, else labs/cluster/kind.yaml's. */
+  nodeImage?: string;
   /** Use the chosen existing cluster (--existing) instead of creating the kind cluster. */
   existing?: boolean;
+  /** Rewrite CoreDNS without an upstream once the cluster is ready (`--isolated-dns`). */
+  isolatedDns?: boolean;
   /** Answers the questions of `up`: downloading kind, deleting a broken cluster, adopting an existing one. */
   confirm: Confirm;
   /** Asked before downloading the pinned kind (default: `confirm`). */
@@ -39,15 +43,19 @@ export class UpFailedError extends LabError {
 
 /** Creates (or reuses) the lab's kind cluster, or prepares an existing cluster the learner confirmed. */
 export async function bringUp(session: LabSession, request: UpRequest): Promise<UpOutcome> {
-  const [{ runUp }, { kindUpDeps }, { labNodeCount }, { selectEngine }] = await Promise.all([
+  const [{ runUp }, { kindUpDeps }, { chooseNodeImage, labNodeCount }, { selectEngine }, images] = await Promise.all([
     import('../cluster/up.js'),
     import('../cluster/kind/lab-deps.js'),
     import('../cluster/kind/config.js'),
     import('../cluster/kind/engine.js'),
+    session.images(),
   ]);
   const { env } = session.options;
+  const nodeImage = request.existing ? undefined : await chooseNodeImage(request.nodeImage, env, images);
   const deps = kindUpDeps({
     env,
+    images,
+    ...(nodeImage ? { nodeImage } : {}),
     engine: selectEngine(request.provider, env),
     confirmDownload: request.confirmDownload ?? request.confirm,
     decide: (question) => (question.kind === 'interrupted' ? (request.confirmAfterInterrupt ?? declineAll) : request.confirm)(upQuestionText(question)),
@@ -58,9 +66,9 @@ export async function bringUp(session: LabSession, request: UpRequest): Promise<
     if (request.existing) {
       const client = await session.connect();
       await requireConfirmation(request.confirm, `${adoptQuestion(client.context, client.server)}, after installing the lab add-ons`);
-      return { ...(await runUp(deps, { mode: 'existing', client }, request.report)), logFile: deps.logFile };
+      return { ...(await runUp(deps, { mode: 'existing', client, isolatedDns: request.isolatedDns ?? false }, request.report)), logFile: deps.logFile };
     }
-    const result = await runUp(deps, { mode: 'kind', expectedNodes: labNodeCount }, request.report);
+    const result = await runUp(deps, { mode: 'kind', expectedNodes: labNodeCount, isolatedDns: request.isolatedDns ?? false }, request.report);
     // The new cluster's context is the one the session uses from now on.
     session.reconnect();
     return { ...result, logFile: deps.logFile };
@@ -107,6 +115,12 @@ export async function tearDown(session: LabSession, request: { provider?: Contai
 
 /** What this machine has and lacks for the lab. */
 export async function examine(session: LabSession, provider?: ContainerEngine): Promise<DoctorReport> {
-  const [{ runDoctor }, { selectEngine }] = await Promise.all([import('../cluster/doctor/run.js'), import('../cluster/kind/engine.js')]);
-  return runDoctor({ env: session.options.env, engine: selectEngine(provider, session.options.env) });
+  const [{ runDoctor }, { selectEngine }, { chooseNodeImage }] = await Promise.all([
+    import('../cluster/doctor/run.js'),
+    import('../cluster/kind/engine.js'),
+    import('../cluster/kind/config.js'),
+  ]);
+  const { env } = session.options;
+  const nodeImage = await chooseNodeImage(undefined, env, await session.images());
+  return runDoctor({ env, engine: selectEngine(provider, env), ...(nodeImage ? { nodeImage } : {}) });
 }

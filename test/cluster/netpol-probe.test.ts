@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeNetworkPolicy } from '../../src/cluster/netpol-probe.js';
+import { probeImage, probeNetworkPolicy } from '../../src/cluster/netpol-probe.js';
+import { parseImageMap } from '../../src/manifests/image-map.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { KubeRequestError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/model/k8s.js';
@@ -50,6 +51,14 @@ describe('probeNetworkPolicy', () => {
     expect(deleted).toEqual(['Namespace/probe-test']);
   });
 
+  it('runs its pods on the image the image map names', async () => {
+    const { client, applied } = stubClient({ connects: [true, true, false] });
+    const images = parseImageMap(`formatVersion: 1\nimages:\n  "${probeImage}": local/k8s-sec-lab-python:k1\n`, 'map.yaml');
+    await probeNetworkPolicy(client, { ...fast, images });
+    const pods = applied.filter((object) => object.kind === 'Pod') as { spec: { containers: { image: string }[] } }[];
+    expect(pods.flatMap((pod) => pod.spec.containers.map((container) => container.image))).toEqual(['local/k8s-sec-lab-python:k1', 'local/k8s-sec-lab-python:k1']);
+  });
+
   it('reports no enforcement when traffic still flows under the deny policy', async () => {
     const { client } = stubClient({ connects: [true] });
     expect(await probeNetworkPolicy(client, fast)).toMatchObject({ enforced: 'false', detail: expect.stringContaining('does not enforce NetworkPolicy') });
@@ -67,7 +76,12 @@ describe('probeNetworkPolicy', () => {
     expect(deleted).toEqual(['Namespace/probe-test']);
   });
 
-  it('cannot tell when exec fails, and still cleans up', async () => {
+  it('tries an exec that timed out again: a loaded machine can be slow to exec into a new pod', async () => {
+    const { client } = stubClient({ connects: [new KubeRequestError('exec in probe-test/client timed out after 15s', 0, 'Timeout'), true, false] });
+    expect((await probeNetworkPolicy(client, fast)).enforced).toBe('true');
+  });
+
+  it('cannot tell when exec keeps failing, and still cleans up', async () => {
     const { client, deleted } = stubClient({ connects: [new KubeRequestError('exec in probe-test/client failed: 502', 0, 'ExecFailed')] });
     expect(await probeNetworkPolicy(client, fast)).toEqual({ enforced: 'unknown', detail: 'the probe could not run: exec in probe-test/client failed: 502' });
     expect(deleted).toEqual(['Namespace/probe-test']);

@@ -24,6 +24,9 @@ function harness(options: {
   marker?: Partial<LabMarker>;
   answers?: boolean[];
   readyError?: Error;
+  /** The node image the existing cluster runs, as the engine reports it. */
+  runningImage?: string;
+  nodeImage?: UpDeps['nodeImage'];
 }) {
   const calls: string[] = [];
   const questions: UpQuestion[] = [];
@@ -56,11 +59,15 @@ function harness(options: {
     },
     list: async () => [...clusters],
     kubeconfig: async () => 'apiVersion: v1\nkind: Config\n',
+    nodeImage: async () => options.runningImage,
+    loadImageCommand: (name, image) => ({ env: {}, file: 'kind', args: ['load', 'docker-image', image, '--name', name] }),
+    loadImage: async () => {},
   };
 
   let interrupt: () => void = () => {};
   const deps: UpDeps = {
     logFile: '/logs/kind.log',
+    ...(options.nodeImage ? { nodeImage: options.nodeImage } : {}),
     now: () => clock,
     prepareProvider: async () => provider,
     renderConfig: async () => '/cache/kind-config.yaml',
@@ -72,6 +79,7 @@ function harness(options: {
       if (options.readyError) throw options.readyError;
       return { ready: true, detail: '3 nodes Ready' };
     },
+    isolateDns: async () => (calls.push('isolate dns'), 'removed .:53: forward . /etc/resolv.conf; CoreDNS restarted and answers cluster names only'),
     installAddons: async () => (calls.push('install add-ons'), 'installed imds'),
     probeNetworkPolicy: async () => (calls.push('probe'), { enforced: 'true', detail: 'a deny-all NetworkPolicy blocked a connection' }),
     readMarker: async () =>
@@ -115,6 +123,36 @@ describe('runUp', () => {
     expect(result).toMatchObject({ cluster: 'created', networkPolicy: { enforced: 'true' }, timings: { totalMs: 50_000, createMs: 40_000 } });
   });
 
+  it('isolates cluster DNS right after the cluster is ready when asked (--isolated-dns), on a new or reused cluster', async () => {
+    const created = harness({});
+    await runUp(created.deps, { mode: 'kind', expectedNodes: 3, isolatedDns: true }, created.report);
+    expect(created.calls).toEqual(['create k8s-sec-lab', 'connect', 'wait ready', 'isolate dns', 'install add-ons', 'probe', 'mark up true']);
+    expect(created.events).toContainEqual({
+      step: 'dns',
+      status: 'done',
+      elapsedMs: 0,
+      detail: 'removed .:53: forward . /etc/resolv.conf; CoreDNS restarted and answers cluster names only',
+    });
+    const reused = harness({ clusters: ['k8s-sec-lab'], marker: { networkPolicyEnforced: 'true' } });
+    await runUp(reused.deps, { mode: 'kind', expectedNodes: 3, isolatedDns: true }, reused.report);
+    expect(reused.calls).toEqual(['connect', 'wait ready', 'isolate dns', 'install add-ons', 'mark up true']);
+  });
+
+  it('leaves CoreDNS alone without --isolated-dns, and a failed isolation stops up before the cluster is marked', async () => {
+    const plain = harness({});
+    await runUp(plain.deps, { mode: 'kind', expectedNodes: 3 }, plain.report);
+    expect(plain.calls).not.toContain('isolate dns');
+    expect(plain.events.map((event) => event.step)).not.toContain('dns');
+
+    const broken = harness({});
+    broken.deps.isolateDns = async () => {
+      throw new LabError('the cluster has no ConfigMap kube-system/coredns with a Corefile, so its DNS cannot be isolated');
+    };
+    await expect(runUp(broken.deps, { mode: 'kind', expectedNodes: 3, isolatedDns: true }, broken.report)).rejects.toThrow('cannot be isolated');
+    expect(broken.calls.some((call) => call.startsWith('mark'))).toBe(false);
+    expect(summary(broken.events).slice(-2)).toEqual(['dns start', 'dns failed']);
+  });
+
   it('reuses a healthy lab cluster without recreating it, keeping an earlier probe result', async () => {
     const h = harness({ clusters: ['other', 'k8s-sec-lab'], marker: { networkPolicyEnforced: 'true' } });
     const result = await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
@@ -128,6 +166,32 @@ describe('runUp', () => {
     expect(h.events).toContainEqual({ step: 'network-policy', status: 'skipped', elapsedMs: 0, detail: 'enforced: true (probed on 2026-01-02)' });
     expect(result.cluster).toBe('reused');
     expect(result.timings.createMs).toBeUndefined();
+  });
+
+  it('names the node image of a new cluster and where it came from', async () => {
+    const h = harness({ nodeImage: { image: 'local/kind-node:k1', source: '--node-image' } });
+    await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.events.find((event) => event.step === 'cluster' && event.status === 'done')?.detail).toBe(
+      'created kind cluster k8s-sec-lab (kind v0.33.0 on docker, node image local/kind-node:k1 from --node-image)',
+    );
+  });
+
+  it('reuses a cluster on another node image than the one asked for, and says so instead of recreating it', async () => {
+    const h = harness({ clusters: ['k8s-sec-lab'], marker: { networkPolicyEnforced: 'true' }, runningImage: 'kindest/node:v1.36.4', nodeImage: { image: 'local/kind-node:k1', source: '$K8S_SEC_LAB_NODE_IMAGE' } });
+    const result = await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.calls).not.toContain('delete k8s-sec-lab');
+    expect(h.calls).not.toContain('create k8s-sec-lab');
+    expect(h.events.find((event) => event.step === 'cluster' && event.status === 'skipped')?.detail).toBe(
+      'kind cluster k8s-sec-lab already exists and is healthy (3 nodes Ready): reusing it; it runs node image kindest/node:v1.36.4, not local/kind-node:k1 ' +
+        '(from $K8S_SEC_LAB_NODE_IMAGE): to use that one, delete it first with `k8s-sec-lab down --yes` and run up again',
+    );
+    expect(result.cluster).toBe('reused');
+  });
+
+  it('names the node image of a reused cluster that runs the one asked for', async () => {
+    const h = harness({ clusters: ['k8s-sec-lab'], marker: { networkPolicyEnforced: 'true' }, runningImage: 'local/kind-node:k1', nodeImage: { image: 'local/kind-node:k1', source: '--node-image' } });
+    await runUp(h.deps, { mode: 'kind', expectedNodes: 3 }, h.report);
+    expect(h.events.find((event) => event.step === 'cluster' && event.status === 'skipped')?.detail).toMatch(/: reusing it; node image local\/kind-node:k1$/);
   });
 
   it('probes a reused cluster whose enforcement is still unknown', async () => {

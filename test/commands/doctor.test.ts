@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/cluster/doctor/run.js';
 import { dockerRunning, kindOutput, kindVersionResponse } from '../cluster/helpers/fake-bin.js';
@@ -37,6 +39,24 @@ describe('k8s-sec-lab doctor', () => {
     expect(report.durationMs).toBeLessThan(2_000);
     // Docker being down, kind was not even asked about clusters.
     expect((await lab.bin.calls('kind')).map((call) => call.args)).toEqual([['version']]);
+  });
+
+  it('names the node image up would use: the pinned one, or $K8S_SEC_LAB_NODE_IMAGE through --image-map', async () => {
+    const lab = await labEnv({
+      docker: { 'info --format': dockerRunning },
+      kind: { version: kindVersionResponse('v0.33.0'), 'get clusters': { stderr: 'No kind clusters found.\n' } },
+      kubectl,
+    });
+    envs.push(lab);
+    const nodeImage = async (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      (JSON.parse((await runCliForTest([...args, 'doctor', '--json'], { env: { ...lab.env, ...env } })).stdout) as DoctorReport).items.find((item) => item.id === 'node-image');
+    expect(await nodeImage([])).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^`up` creates nodes from kindest\/node:v1\.36\.\d+@sha256:[0-9a-f]{64} \(labs\/cluster\/kind\.yaml\)$/) });
+    const map = join(lab.home, 'map.yaml');
+    await writeFile(map, 'formatVersion: 1\nimages:\n  mirror/node:v2: local/kind-node:k1\n');
+    expect(await nodeImage(['--image-map', map], { K8S_SEC_LAB_NODE_IMAGE: 'mirror/node:v2' })).toMatchObject({
+      status: 'ok',
+      detail: `\`up\` creates nodes from local/kind-node:k1 ($K8S_SEC_LAB_NODE_IMAGE mirror/node:v2, mapped by ${map})`,
+    });
   });
 
   it('finds no lab cluster when kind lists none, and names the fix', async () => {

@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -152,6 +154,50 @@ describe('k8s-sec-lab up', () => {
         if (cgroup === 2) expect(item).toMatchObject({ status: 'ok', detail: 'cgroup v2' });
         else expect(item).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^cgroup v1: /), fix: expect.stringContaining('systemd.unified_cgroup_hierarchy=1') });
       }
+    });
+  });
+
+  describe('the node image', () => {
+    const pinned = (parse(readFileSync(kindConfigTemplate, 'utf8')) as { nodes: { image: string }[] }).nodes[0]!.image;
+
+    async function nodeImages(args: string[], extra: NodeJS.ProcessEnv = {}) {
+      const env = await lab(await kindFailingMidway(), extra);
+      const result = await runCliForTest(['up', ...args], { env: env.env });
+      const config = await env.bin.receivedConfig('kind');
+      return { result, env, images: config === undefined ? undefined : (parse(config) as { nodes: { image: string }[] }).nodes.map((node) => node.image) };
+    }
+
+    it('--node-image runs on every node; $K8S_SEC_LAB_NODE_IMAGE when it is not given; else the pinned one', async () => {
+      expect((await nodeImages(['--node-image', 'mirror.example/kind/node:v1.37.0'], { K8S_SEC_LAB_NODE_IMAGE: 'env/node:v1' })).images).toEqual(Array(3).fill('mirror.example/kind/node:v1.37.0'));
+      expect((await nodeImages([], { K8S_SEC_LAB_NODE_IMAGE: 'env/node:v1' })).images).toEqual(Array(3).fill('env/node:v1'));
+      expect((await nodeImages([])).images).toEqual(Array(3).fill(pinned));
+    });
+
+    it('an image map (--image-map or $K8S_SEC_LAB_IMAGE_MAP) replaces the node image, the pinned one or the one asked for', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'up-image-map-'));
+      closers.push(() => rm(dir, { recursive: true, force: true }));
+      const map = join(dir, 'map.yaml');
+      await writeFile(map, `formatVersion: 1\nimages:\n  "${pinned}": local/kind-node:k1\n  mirror/node:v2: local/mirrored:k1\n`);
+      expect((await nodeImages(['--image-map', map])).images).toEqual(Array(3).fill('local/kind-node:k1'));
+      expect((await nodeImages(['--node-image', 'mirror/node:v2'], { K8S_SEC_LAB_IMAGE_MAP: map })).images).toEqual(Array(3).fill('local/mirrored:k1'));
+    });
+
+    it('a broken image map stops before kind runs, naming the file and line', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'up-image-map-'));
+      closers.push(() => rm(dir, { recursive: true, force: true }));
+      const map = join(dir, 'map.yaml');
+      await writeFile(map, 'formatVersion: 1\nimages:\n  a: [b]\n');
+      const { result, env } = await nodeImages(['--image-map', map]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`error: invalid image map: ${map}:3: images.a: `);
+      expect(result.stderr).toContain('fix: an image map is YAML: `formatVersion: 1`');
+      expect(await env.bin.calls('kind')).toEqual([]);
+    });
+
+    it('up --help names the option and its variable', async () => {
+      const result = await runCliForTest(['up', '--help']);
+      expect(result.stdout).toContain('--node-image <ref>');
+      expect(result.stdout).toContain('$K8S_SEC_LAB_NODE_IMAGE');
     });
   });
 

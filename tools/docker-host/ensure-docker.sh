@@ -66,13 +66,20 @@ raise_sysctl fs.inotify.max_user_instances 512
 
 if docker_works; then
   log "dockerd is already running: using it"
+  if ! pgrep -a dockerd | grep -q -- '--dns 127.0.0.1' && ! jq -e '.dns == ["127.0.0.1"]' /etc/docker/daemon.json >/dev/null 2>&1; then
+    log "warning: that dockerd may forward unknown names off the machine (it was not started with --dns 127.0.0.1); the e2e egress counter will say"
+  fi
   exit 0
 fi
 
 dockerd_log="$state_dir/dockerd.log"
-log "starting dockerd (log: $dockerd_log)"
+log "starting dockerd with DNS sunk to the host's 127.0.0.1 (log: $dockerd_log)"
 # Its own session, so it outlives this script; not this run's TMPDIR, which is removed at exit.
-env -u TMPDIR setsid dockerd >"$dockerd_log" 2>&1 </dev/null &
+# --dns 127.0.0.1: docker's embedded DNS forwards names it does not know (CoreDNS's upstream,
+# kind's host.docker.internal lookup) from the container's own network namespace, i.e. off the
+# machine through the kind bridge; a loopback upstream is asked from the host instead, where
+# nothing answers on port 53. Names of the containers themselves still resolve.
+env -u TMPDIR setsid dockerd --dns 127.0.0.1 >"$dockerd_log" 2>&1 </dev/null &
 echo $! >"$state_dir/dockerd.pid"
 for _ in $(seq 1 60); do
   if docker_works; then

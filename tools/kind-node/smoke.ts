@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
+import { isolateClusterDns } from '../../src/cluster/coredns.js';
 import { renderKindConfig } from '../../src/cluster/kind/config.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { loadKubeAccess } from '../../src/kube/config.js';
+import { labClientIdentity } from '../../src/names.js';
 import { formatDuration } from '../build/go.js';
 import { buildBinaries } from '../testplane/build.js';
 import type { KindNodeBuild } from './build.js';
@@ -15,8 +19,8 @@ import { KindNodeError, run, type Log } from './run.js';
  * hosts), checked the way the scenarios will use it: nodes and system pods,
  * exec, port-forward on 127.0.0.1, pod traffic across nodes, Service DNS,
  * busybox `wget -T`, NetworkPolicy deny and allow, a privileged hostPID pod
- * entering its node, and the stand-in images. CoreDNS gets no upstream: its
- * Corefile's `forward` is removed, so test DNS never leaves the machine.
+ * entering its node, and the stand-in images. CoreDNS gets no upstream (the
+ * product's `up --isolated-dns` step), so test DNS never leaves the machine.
  */
 export async function smoke(build: KindNodeBuild, options: { name: string; keep: boolean }, log: Log): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'kind-node-smoke-'));
@@ -42,8 +46,12 @@ export async function smoke(build: KindNodeBuild, options: { name: string; keep:
     });
     ok(`3 nodes Ready ${formatDuration(Date.now() - started)} after kind create started`);
 
-    await cutCoreDNSUpstream(kubectl);
-    ok('CoreDNS has no upstream (forward removed from its Corefile)');
+    const client = await smokeClient(kubeconfig, options.name);
+    try {
+      ok(`isolated DNS: ${await isolateClusterDns(client)}`);
+    } finally {
+      client.close();
+    }
 
     await waitFor('every kube-system and local-path-storage pod Running and ready', 180, async () => {
       const pods = JSON.parse(await kubectl(['get', 'pods', '-A', '-o', 'json'])) as { items: Pod[] };
@@ -85,7 +93,10 @@ export async function smoke(build: KindNodeBuild, options: { name: string; keep:
     if ((await exec('redis', ['redis-cli', '-h', redisIP, 'ping'])) !== 'PONG') throw new KindNodeError('redis stand-in did not answer PONG on its pod IP');
     const tools = await exec('python', ['sh', '-c', 'python3 -c "import json, ssl, http.server, sqlite3; print(1)" && python -c "print(2)" && for c in wget nc nsenter ip timeout; do command -v $c >/dev/null || echo missing $c; done']);
     if (tools !== '1\n2') throw new KindNodeError(`python stand-in: ${tools}`);
-    const version = await kubectl(['-n', 'smoke', 'run', 'kubectl-version', '--rm', '-i', '--restart=Never', `--image=${build.standIns.kubectl}`, '--', 'version', '--client']);
+    // Not `run --rm -i`: on a loaded machine it can attach after the container exited and print only "pod deleted".
+    await kubectl(['-n', 'smoke', 'run', 'kubectl-version', '--restart=Never', `--image=${build.standIns.kubectl}`, '--', 'version', '--client']);
+    await kubectl(['-n', 'smoke', 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/kubectl-version', '--timeout=120s']);
+    const version = await kubectl(['-n', 'smoke', 'logs', 'kubectl-version']);
     if (!version.includes('Client Version')) throw new KindNodeError(`kubectl stand-in: ${version}`);
     ok('stand-ins: redis answers on its pod IP (protected mode off), python3/python/sh/wget/nc/nsenter/ip, kubectl');
 
@@ -137,13 +148,9 @@ async function smokeConfig(dir: string, build: KindNodeBuild): Promise<string> {
   return path;
 }
 
-async function cutCoreDNSUpstream(kubectl: (args: string[], input?: string) => Promise<string>): Promise<void> {
-  const configMap = JSON.parse(await kubectl(['-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'json'])) as { data: { Corefile: string } };
-  const corefile = configMap.data.Corefile.replace(/^\s*forward \. [^\n]*\{[^}]*\}\n/m, '');
-  if (corefile === configMap.data.Corefile) throw new KindNodeError(`CoreDNS's Corefile has no forward block to remove:\n${corefile}`);
-  await kubectl(['-n', 'kube-system', 'patch', 'configmap', 'coredns', '--type', 'merge', '-p', JSON.stringify({ data: { Corefile: corefile } })]);
-  await kubectl(['-n', 'kube-system', 'rollout', 'restart', 'deployment/coredns']);
-  await kubectl(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=120s']);
+/** A client for the smoke cluster, so the product's own steps run against it. */
+async function smokeClient(kubeconfig: string, name: string): Promise<KubeClient> {
+  return new KubeClient(await loadKubeAccess({ yaml: await readFile(kubeconfig, 'utf8'), context: `kind-${name}`, env: process.env }), labClientIdentity);
 }
 
 async function reaches(exec: (pod: string, command: string[]) => Promise<string>, pod: string, ip: string): Promise<boolean> {

@@ -4,8 +4,10 @@ import { parse } from 'yaml';
 import { messageOf } from '../../errors.js';
 import type { KubeClient } from '../../kube/client.js';
 import { kubeconfigFiles } from '../../kube/config.js';
+import { readClusterDnsIsolation } from '../coredns.js';
 import { cgroupRoot, hostCgroupVersion, type CgroupVersion } from '../cgroup.js';
 import { readMarker, type LabMarker } from '../guard.js';
+import type { NodeImage } from '../kind/config.js';
 import { engineStatus, type ContainerEngine, type EngineStatus } from '../kind/engine.js';
 import { clientFromKubeconfig } from '../kind/kubeconfig.js';
 import { findOnPath, locateKind, type KindLookup } from '../kind/locate.js';
@@ -29,18 +31,25 @@ export interface DoctorFacts {
   /** Linux only: the host's cgroup version (kind's nodes share its kernel), undefined when none is mounted. */
   cgroup: { version: CgroupVersion | undefined } | undefined;
   cluster: ClusterFact;
+  /** The node image `up` would create the cluster from, and the one the lab cluster runs (when it exists and the engine says). */
+  nodeImage: { chosen: NodeImage | undefined; running: string | undefined };
   kubeconfig: { files: string[]; currentContext: string | undefined; contexts: string[] };
 }
 
 export type ClusterFact =
   | { state: 'unknown'; reason: string }
   | { state: 'absent' }
-  | { state: 'unhealthy'; detail: string }
-  | { state: 'healthy'; detail: string; marker: LabMarker | undefined };
+  | { state: 'unhealthy'; detail: string; nodeImage?: string }
+  | { state: 'healthy'; detail: string; marker: LabMarker | undefined; dns: ClusterDnsFact; nodeImage?: string };
+
+/** CoreDNS's upstreams, read from its Corefile; undefined when the cluster has no kube-system/coredns ConfigMap. */
+export type ClusterDnsFact = { isolated: boolean; upstreams: string[] } | { unreadable: string } | undefined;
 
 export interface DoctorDeps {
   env: NodeJS.ProcessEnv;
   engine: ContainerEngine;
+  /** The node image `up` would use (its option aside), mapped already. */
+  nodeImage?: NodeImage;
   runner?: Runner;
   platform?: NodeJS.Platform;
   arch?: string;
@@ -80,6 +89,7 @@ export async function gatherDoctorFacts(deps: DoctorDeps): Promise<DoctorFacts> 
     inotify,
     cgroup: platform === 'linux' ? { version: hostCgroupVersion(cgroupRoot(env)) } : undefined,
     cluster,
+    nodeImage: { chosen: deps.nodeImage, running: 'nodeImage' in cluster ? cluster.nodeImage : undefined },
     kubeconfig,
   };
 }
@@ -152,9 +162,15 @@ async function clusterFact(deps: ClusterProbeDeps): Promise<ClusterFact> {
   let client: KubeClient | undefined;
   try {
     if (!(await provider.list()).includes(labClusterName)) return { state: 'absent' };
+    const running = await provider.nodeImage(labClusterName).catch(() => undefined);
+    const nodeImage = running ? { nodeImage: running } : {};
     client = await clientFromKubeconfig(await provider.kubeconfig(labClusterName), deps.env);
-    const [readiness, marker] = await Promise.all([checkReadiness(client, 1), readMarker(client).catch(() => undefined)]);
-    return readiness.ready ? { state: 'healthy', detail: readiness.detail, marker } : { state: 'unhealthy', detail: readiness.detail };
+    const [readiness, marker, dns] = await Promise.all([
+      checkReadiness(client, 1),
+      readMarker(client).catch(() => undefined),
+      readClusterDnsIsolation(client).catch((error: unknown): ClusterDnsFact => ({ unreadable: messageOf(error) })),
+    ]);
+    return readiness.ready ? { state: 'healthy', detail: readiness.detail, marker, dns, ...nodeImage } : { state: 'unhealthy', detail: readiness.detail, ...nodeImage };
   } catch (error) {
     return { state: 'unhealthy', detail: messageOf(error) };
   } finally {

@@ -26,7 +26,9 @@ export type DoctorItemId =
   | 'inotify'
   | 'cgroup'
   | 'lab-cluster'
+  | 'node-image'
   | 'network-policy'
+  | 'cluster-dns'
   | 'kubeconfig-context';
 
 const GiB = 1024 ** 3;
@@ -45,7 +47,9 @@ export function doctorItems(facts: DoctorFacts): DoctorItem[] {
     inotifyItem(facts),
     cgroupItem(facts),
     labClusterItem(facts),
+    nodeImageItem(facts),
     networkPolicyItem(facts),
+    clusterDnsItem(facts),
     kubeconfigContextItem(facts),
   ];
 }
@@ -142,6 +146,14 @@ export function labClusterItem({ cluster }: DoctorFacts): DoctorItem {
   }
 }
 
+export function nodeImageItem({ nodeImage: { chosen, running } }: DoctorFacts): DoctorItem {
+  const item = { id: 'node-image' as const, title: 'node image' };
+  if (!chosen) return { ...item, status: running ? 'ok' : 'skip', detail: running ? `the lab cluster runs ${running}` : "kind's default (neither the kind config nor $K8S_SEC_LAB_NODE_IMAGE names one)" };
+  const planned = `\`up\` creates nodes from ${chosen.image} (${chosen.source})`;
+  if (!running || running === chosen.image) return { ...item, status: 'ok', detail: running ? `${planned}, which the lab cluster runs` : planned };
+  return { ...item, status: 'warn', detail: `the lab cluster runs ${running}, but ${planned}`, fix: '`k8s-sec-lab down --yes && k8s-sec-lab up` to recreate it from that image (or unset what chose it)' };
+}
+
 export function networkPolicyItem({ cluster }: DoctorFacts): DoctorItem {
   const item = { id: 'network-policy' as const, title: 'NetworkPolicy enforcement' };
   if (cluster.state !== 'healthy' || !cluster.marker) return { ...item, status: 'skip', detail: 'known once `k8s-sec-lab up` has probed the lab cluster' };
@@ -158,6 +170,17 @@ export function networkPolicyItem({ cluster }: DoctorFacts): DoctorItem {
     default:
       return { ...item, status: 'warn', detail: 'unknown: the probe could not run', fix: '`k8s-sec-lab up` probes again' };
   }
+}
+
+/** Whether CoreDNS sends names it does not own out of the cluster. Either is fine for learners; test clusters want isolated. */
+export function clusterDnsItem({ cluster }: DoctorFacts): DoctorItem {
+  const item = { id: 'cluster-dns' as const, title: 'cluster DNS' };
+  if (cluster.state !== 'healthy') return { ...item, status: 'skip', detail: 'checked once the lab cluster is up' };
+  const { dns } = cluster;
+  if (dns === undefined) return { ...item, status: 'skip', detail: 'the cluster has no ConfigMap kube-system/coredns: not kubeadm\'s CoreDNS' };
+  if ('unreadable' in dns) return { ...item, status: 'warn', detail: `could not read CoreDNS's Corefile: ${dns.unreadable}`, fix: '`kubectl -n kube-system get configmap coredns -o yaml`' };
+  if (dns.isolated) return { ...item, status: 'ok', detail: 'isolated: CoreDNS answers cluster names only, no query leaves the machine' };
+  return { ...item, status: 'ok', detail: `not isolated: CoreDNS forwards other names (${dns.upstreams.join('; ')}); \`k8s-sec-lab up --isolated-dns\` cuts its upstream` };
 }
 
 export function kubeconfigContextItem({ kubeconfig, cluster }: DoctorFacts): DoctorItem {

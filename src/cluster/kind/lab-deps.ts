@@ -1,12 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addonNames, installAddon } from '../addons.js';
+import { isolateClusterDns } from '../coredns.js';
 import { markCluster, readMarker } from '../guard.js';
+import type { ImageMap } from '../../manifests/image-map.js';
 import { probeNetworkPolicy } from '../netpol-probe.js';
 import { CommandInterruptedError, execaRunner } from '../runner.js';
 import type { UpDeps, UpQuestion } from '../up.js';
 import { cgroupRoot, cgroupV1Note, cgroupV2Fix, hostCgroupVersion } from '../cgroup.js';
-import { kindConfigTemplate, renderKindConfig } from './config.js';
+import { kindConfigTemplate, renderKindConfig, type NodeImage } from './config.js';
 import { labCacheDir, labLogDir } from '../../lab-dirs.js';
 import type { ContainerEngine } from './engine.js';
 import { ensureKind } from './install.js';
@@ -25,6 +27,10 @@ export interface KindUpOptions {
   signal?: AbortSignal;
   /** Says something the user should know but need not act on now (cgroup v1). */
   warn?: (message: string) => void;
+  /** Every image the lab renders (add-ons, the probe, the node image) goes through it. */
+  images: ImageMap;
+  /** The node image of a new cluster (mapped already); undefined leaves it to kind. */
+  nodeImage?: NodeImage;
 }
 
 /** kind's nodes normally turn Ready within a minute; image pulls on a slow network take longer. */
@@ -38,6 +44,7 @@ export function kindUpDeps(options: KindUpOptions): UpDeps {
   const logFile = join(labLogDir(env), 'kind.log');
   return {
     logFile,
+    ...(options.nodeImage ? { nodeImage: options.nodeImage } : {}),
     async prepareProvider() {
       const kind = await ensureKind(await locateKind(runner, env, platform), {
         env,
@@ -52,16 +59,17 @@ export function kindUpDeps(options: KindUpOptions): UpDeps {
     async renderConfig() {
       const cgroupV1 = platform === 'linux' && hostCgroupVersion(cgroupRoot(env)) === 1;
       if (cgroupV1) options.warn?.(`${cgroupV1Note}; ${cgroupV2Fix}`);
-      return renderKindConfig(labCacheDir(env), kindConfigTemplate, { cgroupV1 });
+      return renderKindConfig(labCacheDir(env), kindConfigTemplate, { cgroupV1, ...(options.nodeImage ? { nodeImage: options.nodeImage.image } : {}) });
     },
     connect: (kubeconfig) => clientFromKubeconfig(kubeconfig, env),
     checkReady: checkReadiness,
     waitReady: (client, expectedNodes) => waitUntilReady(client, { expectedNodes, timeoutMs: readyTimeoutMs }),
+    isolateDns: (client) => isolateClusterDns(client),
     async installAddons(client) {
-      for (const name of addonNames) await installAddon(client, name, () => {});
+      for (const name of addonNames) await installAddon(client, name, () => {}, options.images);
       return `installed ${addonNames.join(', ')}`;
     },
-    probeNetworkPolicy: (client) => probeNetworkPolicy(client),
+    probeNetworkPolicy: (client) => probeNetworkPolicy(client, { images: options.images }),
     readMarker,
     markCluster,
     decide: options.decide,

@@ -2,7 +2,7 @@ import { LabError } from '../../errors.js';
 import { formatCommand, type ClusterProvider, type PrintableCommand } from '../provider.js';
 import { execaRunner, type RunOptions, type Runner } from '../runner.js';
 import { engineStatus, kindEngineVariables, type ContainerEngine } from './engine.js';
-import { installEngineFix, kindFailure } from './errors.js';
+import { installEngineFix, KindCommandError, kindFailure } from './errors.js';
 import type { KindBinary } from './locate.js';
 
 export interface KindProviderOptions {
@@ -23,6 +23,10 @@ export function kindProviderFor(
   options: { runner?: Runner; platform?: NodeJS.Platform; logFile?: string } = {},
 ): KindProvider {
   return new KindProvider({ kind, engine, env, runner: options.runner ?? execaRunner, platform: options.platform ?? process.platform, ...(options.logFile ? { logFile: options.logFile } : {}) });
+}
+
+function missingImageFix(engine: ContainerEngine, image: string): string {
+  return `pull or build it first (\`${engine} pull ${image}\`; the lab's stand-ins come from \`npm run kindnode:build\`), or map it to an image you have with --image-map`;
 }
 
 /** kind prints this on stderr, with exit code 0, when there are no clusters. */
@@ -65,6 +69,30 @@ export class KindProvider implements ClusterProvider {
   async kubeconfig(name: string): Promise<string> {
     const { stdout } = await this.run(this.command(['get', 'kubeconfig', '--name', name]), { timeoutMs: 30_000 });
     return stdout;
+  }
+
+  async nodeImage(name: string): Promise<string | undefined> {
+    const { runner, engine, env } = this.options;
+    // kind names the control-plane container <cluster>-control-plane; .Config.Image is the reference it was created from.
+    const result = await runner(engine, ['inspect', '--format', '{{.Config.Image}}', `${name}-control-plane`], { env, timeoutMs: 30_000 });
+    const image = result.stdout.trim();
+    return result.exitCode === 0 && image !== '' ? image : undefined;
+  }
+
+  loadImageCommand(name: string, image: string): PrintableCommand {
+    return this.command(['load', 'docker-image', image, '--name', name]);
+  }
+
+  async loadImage(name: string, image: string): Promise<void> {
+    const command = this.loadImageCommand(name, image);
+    try {
+      await this.run(command, { timeoutMs: 600_000 });
+    } catch (error) {
+      // kind's words when the engine lacks the image: `ERROR: image: "x" not present locally`.
+      if (!(error instanceof KindCommandError && /not present locally/.test(error.message))) throw error;
+      const { engine } = this.options;
+      throw new LabError(`${engine} on this machine has no image ${image}, so \`${formatCommand(command)}\` cannot load it`, { fix: missingImageFix(engine, image), cause: error });
+    }
   }
 
   /** The exact command the lab runs, printable as `kind ...` when kind came from PATH. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DoctorFacts } from '../../../src/cluster/doctor/facts.js';
+import type { ClusterDnsFact, DoctorFacts } from '../../../src/cluster/doctor/facts.js';
 import { doctorItems, type DoctorItem, type DoctorItemId } from '../../../src/cluster/doctor/items.js';
 
 const GiB = 1024 ** 3;
@@ -20,7 +20,9 @@ function healthyFacts(): DoctorFacts {
       state: 'healthy',
       detail: '3 nodes Ready',
       marker: { labId: 'lab-1', markedBy: 'up', markedAt: '2026-01-02T03:04:05Z', networkPolicyEnforced: 'true' },
+      dns: { isolated: false, upstreams: ['.:53: forward . /etc/resolv.conf'] },
     },
+    nodeImage: { chosen: { image: 'kindest/node:v1.36.4', source: 'labs/cluster/kind.yaml' }, running: 'kindest/node:v1.36.4' },
     kubeconfig: { files: ['/home/me/.kube/config'], currentContext: 'kind-k8s-sec-lab', contexts: ['prod', 'kind-k8s-sec-lab'] },
   };
 }
@@ -28,13 +30,48 @@ function healthyFacts(): DoctorFacts {
 const item = (facts: DoctorFacts, id: DoctorItemId): DoctorItem => doctorItems(facts).find((each) => each.id === id)!;
 
 describe('doctor items', () => {
+  it('report whether cluster DNS is isolated, and skip it without a cluster or without kubeadm\'s CoreDNS', () => {
+    const facts = healthyFacts();
+    expect(item(facts, 'cluster-dns')).toEqual({
+      id: 'cluster-dns',
+      title: 'cluster DNS',
+      status: 'ok',
+      detail: 'not isolated: CoreDNS forwards other names (.:53: forward . /etc/resolv.conf); `k8s-sec-lab up --isolated-dns` cuts its upstream',
+    });
+    const withDns = (dns: ClusterDnsFact): DoctorFacts => {
+      const changed = healthyFacts();
+      if (changed.cluster.state === 'healthy') changed.cluster.dns = dns;
+      return changed;
+    };
+    expect(item(withDns({ isolated: true, upstreams: [] }), 'cluster-dns')).toMatchObject({ status: 'ok', detail: 'isolated: CoreDNS answers cluster names only, no query leaves the machine' });
+    expect(item(withDns(undefined), 'cluster-dns')).toMatchObject({ status: 'skip', detail: expect.stringContaining('no ConfigMap kube-system/coredns') });
+    expect(item(withDns({ unreadable: 'configmaps "coredns" is forbidden' }), 'cluster-dns')).toMatchObject({ status: 'warn', detail: expect.stringContaining('is forbidden') });
+    facts.cluster = { state: 'absent' };
+    expect(item(facts, 'cluster-dns')).toMatchObject({ status: 'skip' });
+  });
+
   it('are all ok on a healthy machine, in report order', () => {
     const items = doctorItems(healthyFacts());
     expect(items.map((each) => each.id)).toEqual([
-      'container-engine', 'kind', 'kubectl', 'cpu-architecture', 'memory', 'disk', 'inotify', 'cgroup', 'lab-cluster', 'network-policy', 'kubeconfig-context',
+      'container-engine', 'kind', 'kubectl', 'cpu-architecture', 'memory', 'disk', 'inotify', 'cgroup', 'lab-cluster', 'node-image', 'network-policy', 'cluster-dns', 'kubeconfig-context',
     ]);
     expect(items.filter((each) => each.status !== 'ok')).toEqual([]);
     expect(items.every((each) => each.fix === undefined)).toBe(true);
+  });
+
+  it('name the node image up would use, and warn when the lab cluster runs another', () => {
+    const facts = healthyFacts();
+    expect(item(facts, 'node-image')).toMatchObject({ status: 'ok', detail: '`up` creates nodes from kindest/node:v1.36.4 (labs/cluster/kind.yaml), which the lab cluster runs' });
+    facts.nodeImage = { chosen: { image: 'local/kind-node:k1', source: '$K8S_SEC_LAB_NODE_IMAGE' }, running: 'kindest/node:v1.36.4' };
+    expect(item(facts, 'node-image')).toEqual({
+      id: 'node-image',
+      title: 'node image',
+      status: 'warn',
+      detail: 'the lab cluster runs kindest/node:v1.36.4, but `up` creates nodes from local/kind-node:k1 ($K8S_SEC_LAB_NODE_IMAGE)',
+      fix: expect.stringContaining('k8s-sec-lab down --yes && k8s-sec-lab up'),
+    });
+    facts.nodeImage = { chosen: { image: 'local/kind-node:k1', source: '--node-image' }, running: undefined };
+    expect(item(facts, 'node-image')).toMatchObject({ status: 'ok', detail: '`up` creates nodes from local/kind-node:k1 (--node-image)' });
   });
 
   it('fail on Docker down with the engine\'s own words and the platform\'s fix', () => {
@@ -139,7 +176,7 @@ describe('doctor items', () => {
     const facts = healthyFacts();
     const withEnforcement = (enforced: 'true' | 'false' | 'unknown'): DoctorFacts => ({
       ...facts,
-      cluster: { state: 'healthy', detail: '3 nodes Ready', marker: { labId: 'x', markedBy: 'up', markedAt: '', networkPolicyEnforced: enforced } },
+      cluster: { state: 'healthy', detail: '3 nodes Ready', marker: { labId: 'x', markedBy: 'up', markedAt: '', networkPolicyEnforced: enforced }, dns: undefined },
     });
     expect(item(withEnforcement('false'), 'network-policy')).toMatchObject({ status: 'warn', detail: expect.stringContaining('NOT enforced') });
     expect(item(withEnforcement('unknown'), 'network-policy')).toMatchObject({ status: 'warn', fix: '`k8s-sec-lab up` probes again' });

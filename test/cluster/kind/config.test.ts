@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kindConfigTemplate, labNodeCount, renderKindConfig } from '../../../src/cluster/kind/config.js';
+import { chooseNodeImage, kindConfigTemplate, labNodeCount, renderKindConfig } from '../../../src/cluster/kind/config.js';
+import { noImageMap, parseImageMap } from '../../../src/manifests/image-map.js';
 import { labsDir } from '../../../src/lab-dirs.js';
 
 interface KindConfig {
@@ -125,5 +126,31 @@ describe('renderKindConfig', () => {
     const broken = join(dir, 'kind.yaml');
     await writeFile(broken, 'nodes:\n  - role: control-plane\n    extraMounts:\n      - hostPath: gone.yaml\n        containerPath: /x\n');
     await expect(renderKindConfig(join(dir, 'out'), broken)).rejects.toThrow(`${broken} mounts ${join(dir, 'gone.yaml')}, which does not exist`);
+  });
+
+  it('runs a chosen node image on every node, and changes nothing else', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'k8s-sec-lab-config-'));
+    dirs.push(dir);
+    const rendered = parse(await readFile(await renderKindConfig(dir, kindConfigTemplate, { nodeImage: 'mirror.example/kind/node:v1.37.0' }), 'utf8')) as KindConfig;
+    expect(rendered.nodes.map((node) => node.image)).toEqual(['mirror.example/kind/node:v1.37.0', 'mirror.example/kind/node:v1.37.0', 'mirror.example/kind/node:v1.37.0']);
+    expect(rendered.nodes.map(({ image: _, ...node }) => node)).toEqual(parse(await readFile(await renderKindConfig(dir), 'utf8')).nodes.map(({ image: _, ...node }: KindConfig['nodes'][number]) => node));
+  });
+});
+
+describe('chooseNodeImage', () => {
+  const pinned = controlPlane.image;
+  const map = parseImageMap(`formatVersion: 1\nimages:\n  "${pinned}": local/kind-node:k1\n  mirror/node:v1: local/mirrored:k1\n`, '/maps/m.yaml');
+
+  it('takes --node-image, else $K8S_SEC_LAB_NODE_IMAGE, else the image labs/cluster/kind.yaml pins', async () => {
+    const env = { K8S_SEC_LAB_NODE_IMAGE: 'env/node:v2' };
+    expect(await chooseNodeImage('option/node:v1', env, noImageMap)).toEqual({ image: 'option/node:v1', source: '--node-image' });
+    expect(await chooseNodeImage(undefined, env, noImageMap)).toEqual({ image: 'env/node:v2', source: '$K8S_SEC_LAB_NODE_IMAGE' });
+    expect(await chooseNodeImage(undefined, {}, noImageMap)).toEqual({ image: pinned, source: 'labs/cluster/kind.yaml' });
+  });
+
+  it('maps the chosen reference through the image map, and says so', async () => {
+    expect(await chooseNodeImage(undefined, {}, map)).toEqual({ image: 'local/kind-node:k1', source: `labs/cluster/kind.yaml ${pinned}, mapped by /maps/m.yaml` });
+    expect(await chooseNodeImage('mirror/node:v1', {}, map)).toEqual({ image: 'local/mirrored:k1', source: '--node-image mirror/node:v1, mapped by /maps/m.yaml' });
+    expect(await chooseNodeImage('other/node:v1', {}, map)).toEqual({ image: 'other/node:v1', source: '--node-image' });
   });
 });

@@ -12,8 +12,8 @@ afterEach(async () => {
   for (const bin of bins.splice(0)) await bin.cleanup();
 });
 
-async function kindWith(programs: FakePrograms['kind'], options: { engine?: 'docker' | 'podman'; env?: NodeJS.ProcessEnv; source?: 'path' | 'cache' } = {}) {
-  const bin = await fakeBin({ kind: programs });
+async function kindWith(programs: FakePrograms['kind'], options: { engine?: 'docker' | 'podman'; env?: NodeJS.ProcessEnv; source?: 'path' | 'cache'; engines?: FakePrograms } = {}) {
+  const bin = await fakeBin({ kind: programs, ...options.engines });
   bins.push(bin);
   const logFile = join(bin.dir, 'kind.log');
   const provider = new KindProvider({
@@ -39,6 +39,23 @@ describe('KindProvider against a substitute kind', () => {
       ['get', 'clusters'],
       ['get', 'kubeconfig', '--name', 'k8s-sec-lab'],
       ['delete', 'cluster', '--name', 'k8s-sec-lab'],
+    ]);
+  });
+
+  it('reads the node image of the control-plane container from the engine, and none when it cannot say', async () => {
+    const { bin, provider } = await kindWith({}, { engines: { docker: { 'inspect --format': [{ stdout: 'local/kind-node:v1.36.3-0123\n' }, { stderr: 'Error: No such object: k8s-sec-lab-control-plane\n', exitCode: 1 }] } } });
+    expect(await provider.nodeImage('k8s-sec-lab')).toBe('local/kind-node:v1.36.3-0123');
+    expect(await provider.nodeImage('k8s-sec-lab')).toBeUndefined();
+    expect((await bin.calls('docker'))[0]?.args).toEqual(['inspect', '--format', '{{.Config.Image}}', 'k8s-sec-lab-control-plane']);
+  });
+
+  it('loads an image with `kind load docker-image`, and names an image the engine lacks', async () => {
+    const { bin, provider } = await kindWith({ 'load docker-image': [{}, { stderr: 'ERROR: image: "local/gone:1" not present locally\n', exitCode: 1 }] });
+    await provider.loadImage('k8s-sec-lab', 'local/k8s-sec-lab-busybox:k1');
+    await expect(provider.loadImage('k8s-sec-lab', 'local/gone:1')).rejects.toThrow('docker on this machine has no image local/gone:1, so `kind load docker-image local/gone:1 --name k8s-sec-lab` cannot load it');
+    expect((await bin.calls('kind')).map((call) => call.args)).toEqual([
+      ['load', 'docker-image', 'local/k8s-sec-lab-busybox:k1', '--name', 'k8s-sec-lab'],
+      ['load', 'docker-image', 'local/gone:1', '--name', 'k8s-sec-lab'],
     ]);
   });
 

@@ -2,7 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { addonManifests } from '../../../src/cluster/addons.js';
+import { addonManifests, installAddon, isAddonInstalled, removeAddon } from '../../../src/cluster/addons.js';
+import { isolateCorefile, readClusterDnsIsolation } from '../../../src/cluster/coredns.js';
+import type { KubeObject } from '../../../src/model/k8s.js';
 import { readMarker, requireLabCluster } from '../../../src/cluster/guard.js';
 import { probeNetworkPolicy } from '../../../src/cluster/netpol-probe.js';
 import { KubeClient } from '../../../src/kube/client.js';
@@ -13,6 +15,7 @@ import { labEnv, type LabEnv } from '../../cluster/helpers/lab-env.js';
 import { runCliForTest } from '../../helpers/run-cli.js';
 import { describeWithPlane } from '../setup/plane.js';
 import { usePrivatePlane } from './private-plane.js';
+import { noImageMap } from '../../../src/manifests/image-map.js';
 
 interface AuditEvent {
   verb: string;
@@ -40,10 +43,11 @@ describeWithPlane('the lab cluster commands on a real API server', () => {
   });
 
   it('the IMDS add-on manifests pass a server-side dry run (namespace created for real first)', async () => {
-    const objects = await addonManifests('imds');
+    const objects = await addonManifests('imds', noImageMap);
     const [namespaces, rest] = [objects.filter((object) => object.kind === 'Namespace'), objects.filter((object) => object.kind !== 'Namespace')];
     expect(namespaces.map((object) => object.metadata?.name)).toEqual(['k8s-sec-lab-system']);
-    expect(rest.map((object) => object.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'DaemonSet']);
+    // The server's ServiceAccount, Role and RoleBinding: it reads the planted attack flags (ConfigMap imds-flags) and nothing else.
+    expect(rest.map((object) => object.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'DaemonSet', 'Role', 'RoleBinding', 'ServiceAccount']);
     for (const namespace of namespaces) await client.apply(namespace);
     for (const object of rest) {
       const answered = await client.apply(object, { dryRun: true });
@@ -104,6 +108,55 @@ describeWithPlane('the lab cluster commands on a real API server', () => {
     expect(await readMarker(client)).toMatchObject({ markedBy: 'adopt', networkPolicyEnforced: 'unknown' });
   });
 
+  it('the acquirer add-on is installed with the others: its DaemonSet runs a (kwok) pod on every node, and removeAddon takes it away but keeps the shared Namespace', async () => {
+    const daemonSets = { apiVersion: 'apps/v1', kind: 'DaemonSet' } as const;
+    const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).length;
+    await expect
+      .poll(async () => (await client.get<{ status?: { numberAvailable?: number } } & KubeObject>(daemonSets, 'acquirer', 'k8s-sec-lab-system'))?.status?.numberAvailable, { timeout: 30_000, interval: 500 })
+      .toBe(nodes);
+    const pods = await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: 'k8s-sec-lab-system', labelSelector: 'app.kubernetes.io/name=acquirer' });
+    expect(pods).toHaveLength(nodes);
+    expect(await isAddonInstalled(client, 'acquirer')).toBe(true);
+
+    expect(await removeAddon(client, 'acquirer')).toBe(3);
+    expect(await isAddonInstalled(client, 'acquirer')).toBe(false);
+    expect(await client.get({ apiVersion: 'v1', kind: 'Secret' }, 'acquirer-tls', 'k8s-sec-lab-system')).toBeUndefined();
+    expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap' }, 'acquirer-server', 'k8s-sec-lab-system')).toBeUndefined();
+    expect(await client.get({ apiVersion: 'v1', kind: 'Namespace' }, 'k8s-sec-lab-system')).toBeDefined();
+    expect(await client.get(daemonSets, 'imds-emulator', 'k8s-sec-lab-system')).toBeDefined();
+    expect(await removeAddon(client, 'acquirer')).toBe(0);
+    await installAddon(client, 'acquirer', () => {}, noImageMap);
+    expect(await isAddonInstalled(client, 'acquirer')).toBe(true);
+  });
+
+  it('up --existing --yes --isolated-dns rewrites kubeadm\'s CoreDNS without its upstream and restarts it; a second run leaves it alone', async () => {
+    const corefile = await readFile(new URL('../../fixtures/cluster/coredns/Corefile.kubeadm-1.36', import.meta.url), 'utf8');
+    // Created, not applied, as kubeadm creates them: the lab's apply then owns only the fields it sets.
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } });
+    const labels = { 'k8s-app': 'kube-dns' };
+    await client.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: 'kube-system', labels },
+      spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.14.2' }] } } },
+    });
+    expect(await readClusterDnsIsolation(client)).toEqual({ isolated: false, upstreams: ['.:53: forward . /etc/resolv.conf'] });
+
+    const result = await cli(['up', '--existing', '--yes', '--isolated-dns']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/✓ isolate cluster DNS \(CoreDNS without upstream\) +\(\d+\.\ds\) removed \.:53: forward \. \/etc\/resolv\.conf; CoreDNS restarted and answers cluster names only/);
+    const live = await client.get<KubeObject & { data: { Corefile: string } }>({ apiVersion: 'v1', kind: 'ConfigMap' }, 'coredns', 'kube-system');
+    expect(live?.data.Corefile).toBe(isolateCorefile(corefile));
+    const deployment = await client.get<KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'coredns', 'kube-system');
+    expect(deployment?.spec.template.metadata.annotations?.['k8s-sec-lab/isolated-dns-at']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await readClusterDnsIsolation(client)).toEqual({ isolated: true, upstreams: [] });
+
+    const again = await cli(['up', '--existing', '--yes'], { env: { K8S_SEC_LAB_ISOLATED_DNS: '1' } });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(/✓ isolate cluster DNS \(CoreDNS without upstream\) +\(\d+\.\ds\) CoreDNS already has no upstream/);
+  });
+
   /** A substitute kind whose cluster is this plane: kind's kubeconfig names the context kind-k8s-sec-lab, so the plane's is renamed. */
   async function kindServingThePlane(clusters: FakeResponse[]): Promise<LabEnv> {
     const kubeconfig = parse(await readFile(plane.state.kubeconfig, 'utf8')) as { contexts: { name: string }[]; 'current-context': string };
@@ -123,7 +176,7 @@ describeWithPlane('the lab cluster commands on a real API server', () => {
       const result = await runCliForTest(['up', '--yes'], { env: kind.env });
       expect(result.stderr).toBe('');
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toMatch(/✓ create the kind cluster +\(\d+\.\ds\) created kind cluster k8s-sec-lab \(kind v0\.33\.0 on docker\)\n/);
+      expect(result.stdout).toMatch(/✓ create the kind cluster +\(\d+\.\ds\) created kind cluster k8s-sec-lab \(kind v0\.33\.0 on docker, node image kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64} from labs\/cluster\/kind\.yaml\)\n/);
       // The e2e workflow reads this line to report the lab's overhead beyond kind create cluster.
       expect(result.stdout).toMatch(/\nlab cluster ready in \d+\.\ds \(kind create cluster \d+\.\ds, the lab's own steps \d+\.\ds\); context kind-k8s-sec-lab; NetworkPolicy enforced: unknown\./);
       const configFile = join(kind.env.K8S_SEC_LAB_HOME!, 'cache', 'kind-config.yaml');

@@ -29,7 +29,9 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -74,6 +76,22 @@ func main() {
 	if err := ensureMasquerade(podSubnet); err != nil {
 		klog.Exitf("installing the MASQUERADE rule: %v", err)
 	}
+	if err := ensureUnreachable(podSubnet); err != nil {
+		klog.Exitf("closing the pod network's routing: %v", err)
+	}
+	// Before the CNI config exists no pod starts, so no pod ever sees a window without it.
+	for {
+		err := rejectUntranslatedServiceIPs(ctx, client)
+		if err == nil {
+			break
+		}
+		klog.Errorf("rejecting untranslated Service IPs: %v (retrying)", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Second):
+		}
+	}
 
 	factory := informers.NewSharedInformerFactory(client, resyncPeriod)
 	nodes := factory.Core().V1().Nodes()
@@ -110,9 +128,31 @@ func main() {
 	}
 }
 
+// ensureUnreachable routes the whole pod network nowhere, beneath the more
+// specific routes to this node's pods (/32, from ptp) and to the other nodes'
+// pod CIDRs. Without it a packet for a pod IP no node routes (a pod just
+// deleted, whose API server replies still arrive; a CIDR not yet routed)
+// follows the node's default route off the machine; the e2e egress guard
+// counted exactly those.
+func ensureUnreachable(podSubnet string) error {
+	_, cidr, err := net.ParseCIDR(podSubnet)
+	if err != nil {
+		return err
+	}
+	route := netlink.Route{Dst: cidr, Type: unix.RTN_UNREACHABLE, Protocol: routeProtocol}
+	if err := netlink.RouteReplace(&route); err != nil {
+		return fmt.Errorf("ip route replace unreachable %s: %w", cidr, err)
+	}
+	unreachableSubnet = cidr.String()
+	return nil
+}
+
+// unreachableSubnet is the route ensureUnreachable owns, which sync keeps.
+var unreachableSubnet string
+
 // sync writes this node's CNI config and routes every other node's pod CIDR.
 func sync(nodeName string, nodes []*v1.Node) error {
-	wanted := map[string]bool{}
+	wanted := map[string]bool{unreachableSubnet: true}
 	for _, node := range nodes {
 		if node.Spec.PodCIDR == "" {
 			continue // the controller manager has not allocated one yet
@@ -210,16 +250,54 @@ func writeAtomically(path string, data []byte) error {
 
 // ensureMasquerade adds the one NAT rule, in the iptables mode the node uses.
 func ensureMasquerade(podSubnet string) error {
+	return ensureRule("nat", []string{"POSTROUTING", "-s", podSubnet, "!", "-d", podSubnet, "-j", "MASQUERADE",
+		"-m", "comment", "--comment", "kindhere-net: pods to outside the pod network"})
+}
+
+// rejectUntranslatedServiceIPs refuses, in the filter table of FORWARD and
+// OUTPUT, packets whose destination is still a Service IP: the nat table has
+// already run there, so kube-proxy's DNAT has rewritten every Service it
+// knows. What is left is a Service nothing translated, typically every
+// Service while kube-proxy has not synced yet; without this rule those
+// packets follow the node's default route off the machine (the e2e egress
+// guard counted pods dialling 10.96.0.1:443 on a slow start). The Service
+// CIDRs come from the API's ServiceCIDR objects, which the API server keeps.
+func rejectUntranslatedServiceIPs(ctx context.Context, client kubernetes.Interface) error {
+	cidrs, err := client.NetworkingV1().ServiceCIDRs().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing ServiceCIDRs: %w", err)
+	}
+	found := 0
+	for _, serviceCIDR := range cidrs.Items {
+		for _, cidr := range serviceCIDR.Spec.CIDRs {
+			if ip, _, err := net.ParseCIDR(cidr); err != nil || ip.To4() == nil {
+				continue // IPv4 only, like the rest of this network
+			}
+			found++
+			for _, chain := range []string{"FORWARD", "OUTPUT"} {
+				if err := ensureRule("filter", []string{chain, "-d", cidr, "-j", "REJECT",
+					"-m", "comment", "--comment", "kindhere-net: a Service IP nothing translated must not leave the node"}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if found == 0 {
+		return fmt.Errorf("no IPv4 ServiceCIDR yet")
+	}
+	return nil
+}
+
+// ensureRule appends an iptables rule unless it is there, in the mode the node uses.
+func ensureRule(table string, rule []string) error {
 	iptables := "iptables-" + iptablesMode()
-	rule := []string{"POSTROUTING", "-s", podSubnet, "!", "-d", podSubnet, "-j", "MASQUERADE",
-		"-m", "comment", "--comment", "kindhere-net: pods to outside the pod network"}
-	if exec.Command(iptables, append([]string{"-w", "-t", "nat", "-C"}, rule...)...).Run() == nil {
+	if exec.Command(iptables, append([]string{"-w", "-t", table, "-C"}, rule...)...).Run() == nil {
 		return nil
 	}
-	if out, err := exec.Command(iptables, append([]string{"-w", "-t", "nat", "-A"}, rule...)...).CombinedOutput(); err != nil {
-		return fmt.Errorf("%s -t nat -A %s: %v: %s", iptables, strings.Join(rule, " "), err, out)
+	if out, err := exec.Command(iptables, append([]string{"-w", "-t", table, "-A"}, rule...)...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s -t %s -A %s: %v: %s", iptables, table, strings.Join(rule, " "), err, out)
 	}
-	klog.Infof("%s: added MASQUERADE for %s to outside it", iptables, podSubnet)
+	klog.Infof("%s -t %s: added %s", iptables, table, strings.Join(rule, " "))
 	return nil
 }
 
