@@ -1,3 +1,4 @@
+import type { ImageMap } from '../manifests/image-map.js';
 import type { ClusterView } from './cluster-view.js';
 
 /** What grading needs to know of a scenario (a loaded catalogue Scenario is one). */
@@ -12,4 +13,6 @@ export interface ScenarioContext {
 export interface GradingContext {
   view: ClusterView;
   scenario: ScenarioContext;
+  /** Replayed manifests render their images through it, as start does (default: none). */
+  images?: ImageMap;
 }

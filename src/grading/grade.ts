@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { KubeClient } from '../kube/client.js';
+import { noImageMap, type ImageMap } from '../manifests/image-map.js';
 import { ClusterView } from './cluster-view.js';
 import type { ScenarioContext } from './context.js';
 import { runCheck, type CheckSpec } from './kinds/registry.js';
@@ -10,11 +11,16 @@ import { hintRungs, type CheckResult, type GradeReport, type OverallStatus } fro
  * one shared read-only view (so each LIST is sent once), then one status:
  * error if anything could not be judged, else fail if anything failed.
  */
-export async function gradeScenario(scenario: ScenarioContext & { checks: readonly CheckSpec[] }, client: KubeClient, hintsRevealed: Record<string, number> = {}): Promise<GradeReport> {
+export async function gradeScenario(
+  scenario: ScenarioContext & { checks: readonly CheckSpec[] },
+  client: KubeClient,
+  hintsRevealed: Record<string, number> = {},
+  images: ImageMap = noImageMap,
+): Promise<GradeReport> {
   const started = performance.now();
   const requestsBefore = client.requestCount;
   const view = new ClusterView(client);
-  const verdicts = await Promise.all(scenario.checks.map((check) => runCheck(check, { view, scenario })));
+  const verdicts = await Promise.all(scenario.checks.map((check) => runCheck(check, { view, scenario, images })));
   const checks: CheckResult[] = scenario.checks.map((check, index) => {
     const verdict = verdicts[index]!;
     const revealed = hintsRevealed[check.id] ?? 0;

@@ -4,8 +4,11 @@ import type { GradingContext } from '../context.js';
 import { error, type Verdict } from '../types.js';
 import { distinctTargets, type WatchTarget } from '../watch.js';
 import { accessReview } from './access-review.js';
+import { admissionAllowed } from './admission-allowed.js';
 import { admissionDenied } from './admission-denied.js';
 import { anyOfKind } from './any-of.js';
+import { apiRequest } from './api-request.js';
+import { credentialScan } from './credential-scan.js';
 import { eventState } from './event-state.js';
 import { imdsSettings } from './imds-settings.js';
 import type { AnyKindModule, KindModule } from './kind.js';
@@ -13,9 +16,13 @@ import { localProbe } from './local-probe.js';
 import { networkAllowlist } from './network-allowlist.js';
 import { networkReach } from './network-reach.js';
 import { objectState } from './object-state.js';
+import { podIdentityAssociation } from './pod-identity-association.js';
+import { podIdentityClient } from './pod-identity-client.js';
 import { podSecurity } from './pod-security.js';
 import { rbac } from './rbac.js';
 import { runtimeProbe } from './runtime-probe.js';
+import { workload } from './workload.js';
+import { workloadRunning } from './workload-running.js';
 
 /**
  * The check kinds the engine knows: a new kind is one module in this folder
@@ -26,7 +33,9 @@ const leafKinds = {
   'object-state': objectState,
   'pod-security': podSecurity,
   'admission-denied': admissionDenied,
+  'admission-allowed': admissionAllowed,
   'access-review': accessReview,
+  'api-request': apiRequest,
   'network-reach': networkReach,
   'network-allowlist': networkAllowlist,
   'runtime-probe': runtimeProbe,
@@ -34,6 +43,11 @@ const leafKinds = {
   'event-state': eventState,
   rbac,
   'imds-settings': imdsSettings,
+  workload,
+  'workload-running': workloadRunning,
+  'credential-scan': credentialScan,
+  'pod-identity-association': podIdentityAssociation,
+  'pod-identity-client': podIdentityClient,
 } satisfies Record<string, AnyKindModule>;
 
 type LeafKind = keyof typeof leafKinds;

@@ -93,6 +93,64 @@ describe('watch targets come from the kinds themselves', () => {
         ],
       }),
     ];
-    expect(watchTargets(checks).map((target) => `${target.kind}@${target.namespace ?? '*'}`).sort()).toEqual(['Deployment@shop', 'Event@shop', 'Pod@shop', 'ReplicaSet@shop']);
+    expect(watchTargets(checks).map((target) => `${target.kind}@${target.namespace ?? '*'}`).sort()).toEqual([
+      'CronJob@shop',
+      'DaemonSet@shop',
+      'Deployment@shop',
+      'Event@shop',
+      'Job@shop',
+      'Pod@shop',
+      'ReplicaSet@shop',
+      'ReplicationController@shop',
+      'StatefulSet@shop',
+    ]);
+  });
+});
+
+describe('workload kinds validate their fields at load time', () => {
+  const workload = (extra: Record<string, unknown>) => ({ id: 'w', title: 'w', kind: 'workload', hints, namespaces: ['ops'], ...extra });
+
+  it('accepts an argv predicate on kubectl proxy', () => {
+    expect(problems(workload({ argv: { program: 'kubectl proxy', expect: [{ path: 'listen', op: 'in', value: ['loopback', 'unix-socket'] }] } }))).toEqual([]);
+  });
+
+  it('refuses a check that expects nothing, an unknown program, and a fact the program does not report', () => {
+    expect(problems(workload({}))).toEqual([expect.stringContaining('expects nothing')]);
+    expect(problems(workload({ argv: { program: 'nginx', expect: [{ path: 'listen', op: 'exists' }] } }))).toEqual([expect.stringContaining('argv.program')]);
+    expect(problems(workload({ argv: { program: 'kubectl proxy', expect: [{ path: 'adress', op: 'exists' }] } }))).toEqual([
+      expect.stringMatching(/argv\.expect\.0\.path: kubectl proxy reports listen, address, .*"adress" is none of them/),
+    ]);
+  });
+
+  it('refuses nodes on a workload-running check of a Deployment', () => {
+    const running = { id: 'r', title: 'r', kind: 'workload-running', hints, namespace: 'ops', workload: { kind: 'Deployment', selector: { matchLabels: { app: 'x' } } }, nodes: {} };
+    expect(problems(running)).toEqual([expect.stringContaining('nodes: only a DaemonSet')]);
+    expect(problems({ ...running, workload: { ...running.workload, kind: 'DaemonSet' } })).toEqual([]);
+  });
+});
+
+describe('api-request and admission-allowed fields are checked when loading', () => {
+  const apiRequest = (fields: Record<string, unknown>) => ({ id: 'set-image-refused', title: 't', kind: 'api-request', hints, ...fields });
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+
+  it('accepts a dry-run patch of a live object and a GET by path', () => {
+    expect(problems(apiRequest({ method: 'PATCH', patch: 'strategic', object: deployment, body: { spec: {} }, expect: { admission: 'refused' } }))).toEqual([]);
+    expect(problems(apiRequest({ path: '/api/v1/namespaces/shop/secrets', as: { user: 'system:anonymous', groups: ['system:unauthenticated'] }, expect: { status: [401, 403] } }))).toEqual([]);
+  });
+
+  it('refuses a request with nowhere to go, or two places', () => {
+    expect(problems(apiRequest({ expect: { status: 200 } }))).toEqual([expect.stringContaining('give either path or object')]);
+    expect(problems(apiRequest({ path: '/api', object: deployment, expect: { status: 200 } }))).toEqual([expect.stringContaining('give either path or object')]);
+  });
+
+  it('refuses a PATCH without a patch type, admission on a GET, and a check that expects nothing', () => {
+    expect(problems(apiRequest({ method: 'PATCH', object: deployment, expect: { admission: 'refused' } }))).toEqual([expect.stringContaining('patch: a PATCH needs patch')]);
+    expect(problems(apiRequest({ object: deployment, expect: { admission: 'refused' } }))).toEqual([expect.stringContaining('a GET passes no admission')]);
+    expect(problems(apiRequest({ object: deployment, expect: {} }))).toEqual([expect.stringContaining('say what the answer must be')]);
+  });
+
+  it('refuses query parameters written into the path, and an admission-allowed check without manifests', () => {
+    expect(problems(apiRequest({ path: '/api/v1/pods?limit=1', expect: { status: 200 } }))).toEqual([expect.stringContaining('query parameters go in query')]);
+    expect(problems({ id: 'ok-pod-admitted', title: 't', kind: 'admission-allowed', hints, namespace: 'shop' })).toEqual([expect.stringContaining('give manifest or manifests')]);
   });
 });

@@ -154,6 +154,9 @@ describeWithPlane('admission-denied on the test plane', () => {
     const refusedPods = await grade([[pod('privileged', { containers: [{ name: 'app', image, securityContext: { privileged: true } }] })], [deployment('privileged', { containers: [{ name: 'app', image, securityContext: { privileged: true } }] })]]);
     expect(refusedPods.status, refusedPods.message).toBe('pass');
     expect(refusedPods.message).toContain(`the API server admits Deployment ${ns.name}/privileged itself (Pod Security judges pods, not their controllers), but refuses the pods it would create: Pod Security (baseline:latest)`);
+    const itself = await grade([[deployment('privileged', { containers: [{ name: 'app', image, securityContext: { privileged: true } }] })]], { workloadItself: true });
+    expect(itself.status).toBe('fail');
+    expect(itself.message).toBe(`the API server admits Deployment ${ns.name}/privileged itself (server-side dry run) and refuses only the pods it would create (Pod Security (baseline:latest)): the Deployment is stored, and its controller fails later, quietly`);
     const admitted = await grade([[pod('privileged', { containers: [{ name: 'app', image, securityContext: { privileged: true } }] })], [deployment('plain', {})]]);
     expect(admitted.status).toBe('fail');
     expect(admitted.message).toBe(`the API server admits Deployment ${ns.name}/plain and the pods it would create (server-side dry runs): nothing stops the attacker from running it`);
