@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addonNames, type AddonName } from '../cluster/addons.js';
 import { dnsLabel } from '../grading/fields.js';
 import { checkSchema, hintsSchema } from '../grading/kinds/registry.js';
 
@@ -7,6 +8,28 @@ import { checkSchema, hintsSchema } from '../grading/kinds/registry.js';
  * registry in src/grading/kinds/); checks are data here, so a new scenario is
  * a folder an author can copy.
  */
+
+/**
+ * One command of the briefing's attack, as the learner types it (verbatim from
+ * briefing.md, made non-interactive), for the lab to replay: `api` steps need only
+ * the API server (the test control plane runs them), `runtime` steps need pods that
+ * really run (kind).
+ */
+const replayStepSchema = z
+  .object({
+    run: z.string().min(1),
+    needs: z.enum(['api', 'runtime']),
+    /** The flag this step's output must contain (this run's planted value). */
+    revealsFlag: z.string().min(1).optional(),
+    expect: z
+      .object({
+        exitCode: z.number().int().min(0).max(255).default(0),
+        stdoutContains: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ exitCode: 0 }),
+  })
+  .strict();
 
 const reservedNamespaces = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'k8s-sec-lab-system']);
 const scenarioNamespace = dnsLabel.refine((name) => !reservedNamespaces.has(name), {
@@ -24,7 +47,7 @@ export const scenarioSchema = z
     tags: z.array(z.string()).default([]),
     namespaces: z.array(scenarioNamespace).min(1),
     /** Lab add-ons the scenario needs installed (by `start`). */
-    addons: z.array(z.enum(['imds'])).default([]),
+    addons: z.array(z.enum(addonNames as [AddonName, ...AddonName[]])).default([]),
     objectives: z.array(z.string().min(1)).min(1),
     setup: z.object({ manifests: z.string().min(1) }).strict(),
     solution: z
@@ -49,12 +72,23 @@ export const scenarioSchema = z
             title: z.string().min(1),
             /** Where the attack leads, for `show` and the briefing: "a Secret the proxy lists". */
             where: z.string().min(1),
+            /**
+             * Who plants it: `manifest`, a ${K8SLAB_FLAG:<id>} in a setup manifest; `imds`, the
+             * IMDS emulator's node-role Token (the imds add-on); `node-file`, a root-only file
+             * on every node, /var/lib/k8s-sec-lab/flags/<scenario>/<id>.
+             */
+            plantedBy: z.enum(['manifest', 'imds', 'node-file']).default('manifest'),
             /** A ladder for the attack, as checks have for the fix. */
             hints: hintsSchema,
           })
           .strict(),
       )
       .default([]),
+    /** The briefing's attack, machine-readable: `lint:scenarios` and the kind e2e lane replay it (src/lifecycle/replay.ts). */
+    attack: z
+      .object({ replay: z.array(replayStepSchema).min(1) })
+      .strict()
+      .optional(),
     references: z
       .object({
         /** Keys of the industry check-ID table (src/engines/check-ids.ts). */
@@ -86,4 +120,5 @@ export const tracksSchema = z
 
 /** A scenario.yaml as written, parsed; a loaded Scenario (types.ts) adds its folder and texts. */
 export type ScenarioFile = z.infer<typeof scenarioSchema>;
+export type ReplayStep = z.infer<typeof replayStepSchema>;
 export type TracksFile = z.infer<typeof tracksSchema>;

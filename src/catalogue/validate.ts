@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { LabError } from '../errors.js';
-import { admissionManifests } from '../grading/kinds/admission-denied.js';
+import { formatPath, offsetOfPath } from '../manifests/yaml-paths.js';
+import { admissionManifests } from '../grading/admission-replay.js';
 import { plantedIds } from './flag-syntax.js';
 import { scenarioSchema, tracksSchema } from './schema.js';
 import type { Catalogue, Scenario, Track } from './types.js';
@@ -86,27 +87,31 @@ async function loadScenario(root: string, dir: string, problems: string[]): Prom
     if (!existsSync(join(dir, path))) problems.push(`${where}: ${path} does not exist in ${relative(root, dir)}/`);
   }
   for (const check of spec.checks.flatMap((check) => (check.kind === 'any-of' ? check.checks : [check]))) {
-    if (check.kind !== 'admission-denied') continue;
+    if (check.kind !== 'admission-denied' && check.kind !== 'admission-allowed') continue;
     for (const manifest of admissionManifests(check)) {
       if (!existsSync(join(dir, manifest))) problems.push(`${where}: checks (${check.id}).manifest: ${manifest} does not exist`);
     }
   }
-  await checkFlagsPlanted(where, join(dir, spec.setup.manifests), spec.flags, problems);
+  await checkFlagsPlanted(where, join(dir, spec.setup.manifests), spec.flags, spec.addons, problems);
   if (problems.length > before) return undefined;
   const [briefing, debrief] = await Promise.all([readFile(join(dir, 'briefing.md'), 'utf8'), readFile(join(dir, 'debrief.md'), 'utf8')]);
   return { ...spec, dir, briefing, debrief };
 }
 
 /** Every flag is planted by a ${K8SLAB_FLAG:<id>} in the setup, and every placeholder there names a declared flag. */
-async function checkFlagsPlanted(where: string, setupDir: string, flags: readonly { id: string }[], problems: string[]): Promise<void> {
+async function checkFlagsPlanted(where: string, setupDir: string, flags: readonly { id: string; plantedBy: string }[], addons: readonly string[], problems: string[]): Promise<void> {
   const texts = existsSync(setupDir)
     ? await Promise.all((await readdir(setupDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')))
     : [];
   const planted = new Set(texts.flatMap(plantedIds));
-  const declared = new Set(flags.map((flag) => flag.id));
+  const declared = new Set(flags.filter((flag) => flag.plantedBy === 'manifest').map((flag) => flag.id));
+  for (const flag of flags) {
+    if (flag.plantedBy === 'imds' && !addons.includes('imds')) problems.push(`${where}: flags (${flag.id}): plantedBy imds needs the imds add-on (addons: [imds])`);
+    if (flag.plantedBy !== 'manifest' && planted.has(flag.id)) problems.push(`${where}: flags (${flag.id}): plantedBy ${flag.plantedBy}, but a setup manifest plants it too`);
+  }
   for (const id of declared) if (!planted.has(id)) problems.push(`${where}: flags (${id}): no setup manifest plants it (write \${K8SLAB_FLAG:${id}} where the attack leads)`);
-  for (const id of planted) if (!declared.has(id)) problems.push(`${where}: setup plants \${K8SLAB_FLAG:${id}}, but flags declares no "${id}"`);
   const ids = flags.map((flag) => flag.id);
+  for (const id of planted) if (!ids.includes(id)) problems.push(`${where}: setup plants \${K8SLAB_FLAG:${id}}, but flags declares no "${id}"`);
   for (const [index, id] of ids.entries()) if (ids.indexOf(id) !== index) problems.push(`${where}: flags: the id "${id}" is used twice`);
 }
 
@@ -133,24 +138,4 @@ async function readValidated<S extends z.ZodType>(root: string, file: string, sc
     problems.push(`${where}:${line}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
   }
   return undefined;
-}
-
-/** `checks[2].hints.nudge` from zod's ['checks', 2, 'hints', 'nudge']. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-/** Where the deepest node on `path` that exists starts, so a missing field points at its parent. */
-function offsetOfPath(document: Document, path: readonly PropertyKey[]): number {
-  let node: unknown = document.contents;
-  let offset = 0;
-  for (const key of path) {
-    if (!isMap(node) && !isSeq(node)) break;
-    const next: unknown = node.get(key as string | number, true);
-    if (next === undefined) break;
-    node = next;
-    const range = (node as { range?: [number, number, number] }).range;
-    if (range) offset = range[0];
-  }
-  return offset;
 }

@@ -3,6 +3,7 @@ import type { LabMarker } from '../cluster/guard.js';
 import { LabError, messageOf } from '../errors.js';
 import type { GradeReport, HintRung } from '../grading/types.js';
 import type { KubeClient } from '../kube/client.js';
+import type { ImageMap } from '../manifests/image-map.js';
 import type { Progress, ProgressStore } from '../progress/store.js';
 import { connectToCluster, type ClusterSelection } from './connect.js';
 import { requireConfirmation, type Confirm } from './confirm.js';
@@ -15,6 +16,8 @@ interface WriteParts {
   client: KubeClient;
   marker: LabMarker;
   lifecycle: typeof import('../lifecycle/scenario.js');
+  /** The image map every rendered manifest goes through. */
+  images: ImageMap;
   record: typeof import('../progress/record.js');
 }
 
@@ -53,6 +56,8 @@ export interface LabSessionOptions {
   env: NodeJS.ProcessEnv;
   /** Non-fatal problems (e.g. a corrupt progress file set aside). */
   warn: (message: string) => void;
+  /** The image map file given with --image-map (else $K8S_SEC_LAB_IMAGE_MAP, else none). */
+  imageMap?: string;
 }
 
 /**
@@ -65,12 +70,19 @@ export class LabSession {
   private client: Promise<KubeClient> | undefined;
   private catalogueLoad: Promise<Catalogue> | undefined;
   private store: ProgressStore | undefined;
+  private imageMapLoad: Promise<ImageMap> | undefined;
 
   constructor(readonly options: LabSessionOptions) {}
 
   catalogue(): Promise<Catalogue> {
     this.catalogueLoad ??= import('../catalogue/load.js').then(({ defaultCatalogueRoot, loadCatalogue }) => loadCatalogue(defaultCatalogueRoot(this.options.env), this.options.env));
     return this.catalogueLoad;
+  }
+
+  /** The image map of this session, read once. */
+  images(): Promise<ImageMap> {
+    this.imageMapLoad ??= import('../manifests/image-map-file.js').then(({ loadImageMap }) => loadImageMap(this.options.imageMap, this.options.env));
+    return this.imageMapLoad;
   }
 
   async scenario(id: string): Promise<Scenario> {
@@ -129,27 +141,27 @@ export class LabSession {
 
   /** Deploys the vulnerable setup. The lab's own cluster needs no question; a cluster the learner adopted gets one. */
   start(scenario: Scenario, options: WriteOptions): Promise<Progress> {
-    return this.write(async ({ client, marker, lifecycle, record }) => {
+    return this.write(async ({ client, marker, lifecycle, record, images }) => {
       if (marker.markedBy === 'adopt') {
         await requireConfirmation(options.confirm, `Deploy deliberately vulnerable workloads for "${scenario.id}" to context ${client.context} (${client.server})?`);
       }
-      const flags = await lifecycle.startScenario(scenario, client, options.log);
+      const flags = await lifecycle.startScenario(scenario, client, options.log, images);
       await record.recordStart(await this.progressStore(), scenario.id, flags);
     });
   }
 
   reset(scenario: Scenario, options: WriteOptions): Promise<Progress> {
-    return this.write(async ({ client, lifecycle, record }) => {
+    return this.write(async ({ client, lifecycle, record, images }) => {
       await requireConfirmation(options.confirm, resetQuestion(scenario, client));
-      const flags = await lifecycle.resetScenario(scenario, client, options.log);
+      const flags = await lifecycle.resetScenario(scenario, client, options.log, images);
       await record.recordStart(await this.progressStore(), scenario.id, flags);
     });
   }
 
   solve(scenario: Scenario, options: WriteOptions): Promise<Progress> {
-    return this.write(async ({ client, lifecycle, record }) => {
+    return this.write(async ({ client, lifecycle, record, images }) => {
       await requireConfirmation(options.confirm, solveQuestion(scenario, client));
-      await lifecycle.solveScenario(scenario, client, options.log);
+      await lifecycle.solveScenario(scenario, client, options.log, images);
       await record.recordSolution(await this.progressStore(), scenario.id);
     });
   }
@@ -239,25 +251,27 @@ export class LabSession {
   }
 
   private async grade(scenario: Scenario): Promise<GradeReport> {
-    const [client, progress, { gradeScenario }, { scenarioProgress }] = await Promise.all([
+    const [client, progress, images, { gradeScenario }, { scenarioProgress }] = await Promise.all([
       this.connect(),
       this.progress(),
+      this.images(),
       import('../grading/grade.js'),
       import('../progress/store.js'),
     ]);
-    return gradeScenario(scenario, client, scenarioProgress(progress, scenario.id).hintsRevealed);
+    return gradeScenario(scenario, client, scenarioProgress(progress, scenario.id).hintsRevealed, images);
   }
 
   /** A write to the cluster and the progress it records: the context guard first, then `work`, then the new progress. */
   private async write(work: (parts: WriteParts) => Promise<void>): Promise<Progress> {
-    const [client, lifecycle, record, { requireLabCluster }] = await Promise.all([
+    const [client, lifecycle, record, images, { requireLabCluster }] = await Promise.all([
       this.connect(),
       import('../lifecycle/scenario.js'),
       import('../progress/record.js'),
+      this.images(),
       import('../cluster/guard.js'),
     ]);
     const marker = await requireLabCluster(client);
-    await work({ client, marker, lifecycle, record });
+    await work({ client, marker, lifecycle, record, images });
     return this.progress();
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { flagPlaceholder } from '../catalogue/flag-syntax.js';
 import type { KubeClient } from '../kube/client.js';
+import { applyImdsFlags } from './imds-flags.js';
 import type { KubeObject } from '../model/k8s.js';
 import { managedByLabel, managedByValue, scenarioLabel, systemNamespace } from '../names.js';
 
@@ -24,12 +25,18 @@ export function newFlagValue(): string {
 
 /** The values of this run: the ones already planted (the scenario is running), else new ones. */
 export async function flagValues(client: KubeClient, scenario: { id: string; flags: readonly { id: string }[] }): Promise<Map<string, string>> {
+  const planted = await plantedFlagValues(client, scenario);
+  return new Map(scenario.flags.map(({ id }) => [id, planted.get(id) ?? newFlagValue()]));
+}
+
+/** The values `start` planted for this scenario's flags (none before a start, or after a reset forgot them). */
+export async function plantedFlagValues(client: KubeClient, scenario: { id: string; flags: readonly { id: string }[] }): Promise<Map<string, string>> {
   const values = new Map<string, string>();
   if (scenario.flags.length === 0) return values;
   const secret = await client.get<KubeObject & { data?: Record<string, string> }>(secretRef, flagSecretName(scenario.id), systemNamespace);
   for (const { id } of scenario.flags) {
     const planted = secret?.data?.[id];
-    values.set(id, planted ? Buffer.from(planted, 'base64').toString('utf8') : newFlagValue());
+    if (planted) values.set(id, Buffer.from(planted, 'base64').toString('utf8'));
   }
   return values;
 }
@@ -62,6 +69,8 @@ export function plantFlags<T>(object: T, values: ReadonlyMap<string, string>): T
   return visit(object) as T;
 }
 
-export async function forgetFlags(client: KubeClient, scenarioId: string): Promise<boolean> {
-  return client.delete(secretRef, flagSecretName(scenarioId), systemNamespace);
+/** Forgets this run's values: the Secret that keeps them and the copies planted outside manifests (reset plants new ones). */
+export async function forgetFlags(client: KubeClient, scenario: { id: string; flags: readonly { id: string; plantedBy: string }[] }): Promise<boolean> {
+  await applyImdsFlags(client, scenario, new Map());
+  return client.delete(secretRef, flagSecretName(scenario.id), systemNamespace);
 }

@@ -1,45 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
+import { rolloutProblems } from '../engines/workloads/rollout.js';
 import type { KubeObject } from '../model/k8s.js';
-
-interface WorkloadStatus extends KubeObject {
-  spec?: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    desiredNumberScheduled?: number;
-    updatedNumberScheduled?: number;
-    numberAvailable?: number;
-  };
-}
 
 const deployments = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const daemonSets = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 
-/** A Deployment is rolled out when the new generation is observed, fully updated and available, with no old pods left. */
-export function deploymentRolledOut(deployment: WorkloadStatus): boolean {
-  const want = deployment.spec?.replicas ?? 1;
-  const status = deployment.status ?? {};
-  return (
-    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
-    (status.updatedReplicas ?? 0) === want &&
-    (status.availableReplicas ?? 0) === want &&
-    (status.replicas ?? 0) === want
-  );
-}
-
-export function daemonSetRolledOut(daemonSet: WorkloadStatus): boolean {
-  const status = daemonSet.status ?? {};
-  const desired = status.desiredNumberScheduled ?? 0;
-  return (
-    (status.observedGeneration ?? 0) >= (daemonSet.metadata?.generation ?? 0) &&
-    (status.updatedNumberScheduled ?? 0) === desired &&
-    (status.numberAvailable ?? 0) === desired
-  );
-}
+/** Rolled out: the new generation observed, every wanted pod updated and available, no old pods left. */
+const rolledOut = (workload: KubeObject): boolean => rolloutProblems(workload).length === 0;
 
 /**
  * Waits until every Deployment and DaemonSet in the namespaces has rolled
@@ -52,12 +21,12 @@ export async function waitForWorkloads(client: KubeClient, namespaces: readonly 
     const pending: string[] = [];
     for (const namespace of namespaces) {
       const [deploys, daemons] = await Promise.all([
-        client.list<WorkloadStatus>(deployments, { namespace }),
-        client.list<WorkloadStatus>(daemonSets, { namespace }),
+        client.list(deployments, { namespace }),
+        client.list(daemonSets, { namespace }),
       ]);
       pending.push(
-        ...deploys.filter((d) => !deploymentRolledOut(d)).map((d) => `deployment ${namespace}/${d.metadata?.name}`),
-        ...daemons.filter((d) => !daemonSetRolledOut(d)).map((d) => `daemonset ${namespace}/${d.metadata?.name}`),
+        ...deploys.filter((d) => !rolledOut(d)).map((d) => `deployment ${namespace}/${d.metadata?.name}`),
+        ...daemons.filter((d) => !rolledOut(d)).map((d) => `daemonset ${namespace}/${d.metadata?.name}`),
       );
     }
     if (pending.length === 0) return;

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogueFingerprint, findScenario, loadCatalogue } from '../../src/catalogue/load.js';
-import { formatPath } from '../../src/catalogue/validate.js';
 import { LabError } from '../../src/errors.js';
 import { fixtureCatalogue } from '../helpers/fixtures.js';
 import { freshLabEnv } from '../helpers/lab-home.js';
@@ -51,6 +50,15 @@ describe('loadCatalogue', () => {
     expect(message).toContain('no scenario "ghost" in scenarios/');
   });
 
+  it('requires a placeholder for a manifest flag only: an imds flag needs the imds add-on and no placeholder', async () => {
+    const root = await copyOfFixtures();
+    await editScenario(root, 'fixable', (text) => text.replace('    where: the token the web pods read from their Secret', '    where: the token the web pods read from their Secret\n    plantedBy: imds'));
+    const message = await problemsOf(root);
+    expect(message).toContain('flags (web-token): plantedBy imds needs the imds add-on (addons: [imds])');
+    expect(message).toContain('flags (web-token): plantedBy imds, but a setup manifest plants it too');
+    expect(message).not.toContain('no setup manifest plants it');
+  });
+
   it('refuses a scenario namespace the lab must never own', async () => {
     const root = await copyOfFixtures();
     await editScenario(root, 'always-pass', (text) => text.replace('namespaces: [fx-pass]', 'namespaces: [kube-system]'));
@@ -84,12 +92,6 @@ describe('loadCatalogue', () => {
   it('suggests the known ids for an unknown scenario', async () => {
     const catalogue = await loadCatalogue(fixtureCatalogue, freshLabEnv());
     expect(() => findScenario(catalogue, 'nope')).toThrow(/no scenario "nope"/);
-  });
-});
-
-describe('formatPath', () => {
-  it('writes indexes in brackets and keys with dots', () => {
-    expect(formatPath(['checks', 2, 'hints', 'nudge'])).toBe('checks[2].hints.nudge');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureCatalogue } from '../helpers/fixtures.js';
+import { fixtureCatalogue, repoRoot } from '../helpers/fixtures.js';
 import { runCliForTest } from '../helpers/run-cli.js';
 
 const envWith = async () => ({ K8S_SEC_LAB_CATALOGUE: fixtureCatalogue, K8S_SEC_LAB_HOME: await mkdtemp(join(tmpdir(), 'home-')) });
@@ -20,6 +20,17 @@ describe('list, show and status (no cluster needed)', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('The web app runs privileged. Fix it.');
     expect(result.stdout).toContain('Make the web pods meet restricted');
+  });
+
+  it.each([
+    ['privileged-pod', '/var/lib/k8s-sec-lab/flags/privileged-pod/node-flag'],
+    ['imds-escape', 'the end of the Token in the node role\'s credentials'],
+  ])('shows where the attack of %s leads: its flag', async (id, where) => {
+    const result = await runCliForTest(['show', id], { env: { ...(await envWith()), K8S_SEC_LAB_CATALOGUE: repoRoot } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const flags = result.stdout.slice(result.stdout.indexOf('Attack flags'));
+    expect(flags).toContain(where);
+    expect(flags).toContain(`k8s-sec-lab submit ${id}`);
   });
 
   it('refuses an unknown scenario with one line and the known ids', async () => {

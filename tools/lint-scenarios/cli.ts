@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { defaultCatalogueRoot } from '../../src/catalogue/load.js';
 import { processIO } from '../../src/commands/io.js';
@@ -31,18 +31,23 @@ const program = new Command('lint-scenarios')
     }
     let dir: string | undefined;
     let kubeconfig = options.kubeconfig;
+    // The replayed attack's kubectl: the plane's own when this run starts one, else the one on PATH.
+    let replayEnv: NodeJS.ProcessEnv = process.env;
     if (!kubeconfig) {
       const binaries = (await findCachedBinaries()) ?? (await buildBinaries(log));
       dir = await mkdtemp(join(tmpdir(), 'k8s-sec-lab-lint-'));
-      kubeconfig = (await up(dir, binaries, log)).kubeconfig;
+      const plane = await up(dir, binaries, log);
+      kubeconfig = plane.kubeconfig;
+      replayEnv = { ...process.env, PATH: [dirname(plane.kubectl), process.env.PATH].filter(Boolean).join(delimiter) };
       startWatchdog(dir, process.pid, { removeDir: true });
     }
     const client = new KubeClient(await loadKubeAccess({ kubeconfig }), labClientIdentity);
     try {
-      const report = await lintCatalogue(options.catalogue, client, () => {});
+      const report = await lintCatalogue(options.catalogue, client, () => {}, { replayEnv });
       for (const scenario of report.scenarios) {
         log(`${scenario.problems.length === 0 ? 'ok  ' : 'FAIL'} ${scenario.id}`);
         if (scenario.afterStart) log(`     after start: ${scenario.afterStart}`);
+        if (scenario.replayedSteps) log(`     attack: ${scenario.replayedSteps} api ${scenario.replayedSteps === 1 ? 'step' : 'steps'} replayed`);
         if (scenario.afterSolve) log(`     after solve: ${scenario.afterSolve}`);
         for (const problem of scenario.problems) log(`     - ${problem}`);
         for (const warning of scenario.warnings) log(`     warning: ${warning}`);

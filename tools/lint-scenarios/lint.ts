@@ -4,11 +4,11 @@ import { validateCatalogue } from '../../src/catalogue/validate.js';
 import { markCluster } from '../../src/cluster/guard.js';
 import { messageOf } from '../../src/errors.js';
 import type { KubeClient } from '../../src/kube/client.js';
-import { verifyScenario } from './verify.js';
+import { verifyScenario, type VerifyOptions } from './verify.js';
 
 export interface LintReport {
   /** `problems` fail the lint; `warnings` are worth a look and do not. */
-  scenarios: { id: string; problems: string[]; warnings: string[]; afterStart?: string; afterSolve?: string }[];
+  scenarios: { id: string; problems: string[]; warnings: string[]; afterStart?: string; afterSolve?: string; replayedSteps?: number }[];
   ok: boolean;
 }
 
@@ -17,7 +17,7 @@ export interface LintReport {
  * scenario's start and solve on the given cluster, which this marks as a lab
  * cluster (pass the test control plane, never a cluster you care about).
  */
-export async function lintCatalogue(root: string, client: KubeClient, log: (line: string) => void): Promise<LintReport> {
+export async function lintCatalogue(root: string, client: KubeClient, log: (line: string) => void, options: VerifyOptions = {}): Promise<LintReport> {
   const catalogue = await validateCatalogue(root);
   await markCluster(client, 'adopt');
   const scenarios: LintReport['scenarios'] = [];
@@ -25,7 +25,8 @@ export async function lintCatalogue(root: string, client: KubeClient, log: (line
     const problems = await lintScenarioStatically(scenario);
     const entry: LintReport['scenarios'][number] = { id: scenario.id, problems, warnings: singleObjectWarnings(scenario.checks) };
     try {
-      const verification = await verifyScenario(scenario, client, (line) => log(`${scenario.id}: ${line}`));
+      const verification = await verifyScenario(scenario, client, (line) => log(`${scenario.id}: ${line}`), options);
+      entry.replayedSteps = verification.replayedSteps;
       problems.push(...verification.problems);
       entry.afterStart = summary(verification.afterStart.checks);
       if (verification.afterSolve) entry.afterSolve = summary(verification.afterSolve.checks);

@@ -5,6 +5,7 @@ import { validateCatalogue } from '../../src/catalogue/validate.js';
 import { LabError, messageOf } from '../../src/errors.js';
 import { scenarioObjects } from '../../src/lifecycle/manifests.js';
 import type { Container, PodSpec } from '../../src/model/k8s.js';
+import { noImageMap } from '../../src/manifests/image-map.js';
 
 /**
  * Static rules a scenario must follow beyond its schema: the manifests load
@@ -18,7 +19,7 @@ export async function lintScenarioStatically(scenario: Scenario): Promise<string
   }
   for (const which of ['setup', 'solution'] as const) {
     try {
-      for (const object of await scenarioObjects(scenario, which)) {
+      for (const object of await scenarioObjects(scenario, which, noImageMap)) {
         const template = podTemplateOf(object);
         if (template.status !== 'template') continue;
         const spec = template.spec as PodSpec;
@@ -32,10 +33,53 @@ export async function lintScenarioStatically(scenario: Scenario): Promise<string
       problems.push(`${which}: ${messageOf(error)}`);
     }
   }
-  if (scenario.solution.delete.length === 0 && (await scenarioObjects(scenario, 'solution').catch(() => [])).length === 0) {
+  problems.push(...replayProblems(scenario));
+  if (scenario.solution.delete.length === 0 && (await scenarioObjects(scenario, 'solution', noImageMap).catch(() => [])).length === 0) {
     problems.push('solution: neither manifests nor deletions: the solution changes nothing');
   }
   return problems;
+}
+
+/**
+ * The attack replay is the briefing's own attack: every step's command appears
+ * verbatim in briefing.md (so the learner's commands are the ones the lab
+ * replays), names only declared flags, and every flag is revealed by a step.
+ */
+export function replayProblems(scenario: Pick<Scenario, 'briefing' | 'flags' | 'attack'>): string[] {
+  const problems: string[] = [];
+  const steps = scenario.attack?.replay ?? [];
+  const declared = new Set(scenario.flags.map((flag) => flag.id));
+  for (const [index, step] of steps.entries()) {
+    const where = `attack.replay[${index}]`;
+    if (!appearsAsCommand(scenario.briefing, step.run.trimEnd())) problems.push(`${where}.run: "${firstLine(step.run)}" does not appear verbatim in briefing.md (replay the briefing's own commands)`);
+    if (step.revealsFlag !== undefined && !declared.has(step.revealsFlag)) problems.push(`${where}.revealsFlag: "${step.revealsFlag}" is not one of the scenario's flags`);
+  }
+  for (const id of declared) {
+    if (!steps.some((step) => step.revealsFlag === id)) problems.push(`flags (${id}): no attack.replay step reveals it (add the briefing's command that reads it, with revealsFlag: ${id})`);
+  }
+  return problems;
+}
+
+/**
+ * Whether `command` is a whole command of `text`: it starts a line (after indentation) and
+ * ends its last line, or is followed there by a pipe, `&&`, `;` or a comment (a pipeline's
+ * first stages, such as the read before `| k8s-sec-lab submit`), or is a whole inline code
+ * span. Never a line's prefix.
+ */
+function appearsAsCommand(text: string, command: string): boolean {
+  for (let at = text.indexOf(command); at !== -1; at = text.indexOf(command, at + 1)) {
+    const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+    const lineEnd = text.indexOf('\n', at + command.length);
+    const after = text.slice(at + command.length, lineEnd === -1 ? undefined : lineEnd);
+    if (/^\s*$/.test(before) && /^(\s*$|\s+(\||&&|;|#))/.test(after)) return true;
+    if (before.endsWith('`') && after.startsWith('`')) return true;
+  }
+  return false;
+}
+
+function firstLine(text: string): string {
+  const [first = '', ...rest] = text.trim().split('\n');
+  return rest.length > 0 ? `${first} ...` : first;
 }
 
 /**

@@ -3,7 +3,7 @@ import { markCluster } from '../../../src/cluster/guard.js';
 import { lintCatalogue } from '../../../tools/lint-scenarios/lint.js';
 import { fixtureCatalogue } from '../../helpers/fixtures.js';
 import { clientFor, labHarness, labWritesInAuditLog, type LabHarness } from '../setup/lab.js';
-import { describeWithPlane, kubectl, requirePlane } from '../setup/plane.js';
+import { describeWithPlane, kubectl, planeCommandEnv, requirePlane } from '../setup/plane.js';
 
 interface CheckJson {
   status: string;
@@ -108,9 +108,11 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
     const since = new Date();
     const { report } = await check('fixable');
     expect(await labWritesInAuditLog(requirePlane().auditLog, since)).toEqual([]);
-    // One LIST each of namespaces, nodes, pods, network policies and deployments, shared by all
-    // seven checks, plus one SubjectAccessReview and one dry-run create: never a request per pod.
-    expect(report.requests).toBe(7);
+    // One LIST each of namespaces, nodes, pods, network policies and the seven pod controllers
+    // (Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs, CronJobs, ReplicationControllers,
+    // whose templates pod-security judges too), shared by all seven checks, plus one
+    // SubjectAccessReview and one dry-run create: never a request per pod.
+    expect(report.requests).toBe(13);
   });
 
   it.each([
@@ -127,7 +129,7 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
   it('lints the catalogue: proves fixable starts failing and its solution passes, and flags the broken fixtures', async () => {
     const client = await clientFor(requirePlane().kubeconfig);
     try {
-      const report = await lintCatalogue(fixtureCatalogue, client, () => {});
+      const report = await lintCatalogue(fixtureCatalogue, client, () => {}, { replayEnv: await planeCommandEnv() });
       const problems = Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario.problems]));
       expect(report.ok).toBe(false);
       // fixable is correct but for its unpinned image, which the static rules catch.
@@ -135,6 +137,8 @@ describeWithPlane('scenario lifecycle on the test plane (fixture catalogue)', ()
         'setup: Deployment web container "web" uses image "nginx:1.27.3", which is not pinned by digest (write image:tag@sha256:...)',
         'solution: Deployment web container "web" uses image "nginx:1.27.3", which is not pinned by digest (write image:tag@sha256:...)',
       ]);
+      // Its attack's api step revealed the planted flag (else a replay problem would be listed above).
+      expect(report.scenarios.find((scenario) => scenario.id === 'fixable')?.replayedSteps).toBe(1);
       expect(problems['always-pass']).toContain('after start the fix check settings-exist is pass, expected fail');
       expect(problems['wrong-refusal']?.[0]).toMatch(/^after start refused-by-psa could not be judged/);
       expect(problems['missing-namespace']?.[0]).toMatch(/^after start ghost-pods could not be judged: namespace "fx-ghost" does not exist/);

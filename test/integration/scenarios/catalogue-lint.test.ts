@@ -7,7 +7,7 @@ import { findCachedBinaries } from '../../../tools/testplane/build.js';
 import { lintCatalogue } from '../../../tools/lint-scenarios/lint.js';
 import { down, up, type PlaneState } from '../../../tools/testplane/plane.js';
 import { clientFor } from '../setup/lab.js';
-import { describeWithPlane } from '../setup/plane.js';
+import { describeWithPlane, planeCommandEnv } from '../setup/plane.js';
 
 // `npm run lint:scenarios` as part of `npm test`, on a plane of its own: it starts and
 // solves every scenario, which would collide with the per-scenario files on the shared one.
@@ -31,11 +31,24 @@ describeWithPlane('the scenario catalogue', () => {
     const client = await clientFor(plane.kubeconfig);
     try {
       const root = defaultCatalogueRoot({});
-      const report = await lintCatalogue(root, client, () => {});
+      // The replayed attack runs this plane's kubectl (the admin's kubeconfig is the lint client's).
+      const report = await lintCatalogue(root, client, () => {}, { replayEnv: await planeCommandEnv() });
       // Every scenario folder there is, found on disk rather than listed here.
       const folders = (await readdir(join(root, 'scenarios'), { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
       expect(report.scenarios.map((scenario) => scenario.id).sort()).toEqual(folders.sort());
       expect(report.scenarios.filter((scenario) => scenario.problems.length > 0)).toEqual([]);
+      // The attack's api steps ran and did what the briefing says (a failing one is a problem above).
+      expect(Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario.replayedSteps]))).toEqual({
+        'admission-policy': 1,
+        'imds-escape': 0,
+        'kubectl-proxy-vs-port-forward': 1,
+        'missing-networkpolicy': 0,
+        'privileged-pod': 3,
+        'rbac-overreach': 1,
+        'registry-credentials': 1,
+        'resource-quota': 1,
+        'sa-token-theft': 0,
+      });
     } finally {
       client.close();
     }

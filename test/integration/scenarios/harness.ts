@@ -8,6 +8,7 @@ import type { KubeClient } from '../../../src/kube/client.js';
 import { resetScenario, solveScenario, startScenario } from '../../../src/lifecycle/scenario.js';
 import { clientFor } from '../setup/lab.js';
 import { kubectl, requirePlane } from '../setup/plane.js';
+import { noImageMap } from '../../../src/manifests/image-map.js';
 
 /**
  * Drives one scenario of the real catalogue on the shared test plane: start,
@@ -39,9 +40,9 @@ export function useScenario(id: string): ScenarioHarness {
     Object.assign(harness, {
       scenario,
       client,
-      start: () => startScenario(scenario, client, quiet),
-      reset: () => resetScenario(scenario, client, quiet),
-      solve: () => solveScenario(scenario, client, quiet),
+      start: () => startScenario(scenario, client, quiet, noImageMap),
+      reset: () => resetScenario(scenario, client, quiet, noImageMap),
+      solve: () => solveScenario(scenario, client, quiet, noImageMap),
       grade: () => gradeScenario(scenario, client),
       kubectl,
       apply: async (manifest: string) => {
@@ -65,4 +66,22 @@ export function messageOf(report: GradeReport, checkId: string): string {
   const check = report.checks.find((candidate) => candidate.id === checkId);
   if (!check) throw new Error(`no check ${checkId} in ${report.scenario}`);
   return check.message;
+}
+
+/**
+ * Grades until the named checks have the expected statuses, then asserts them.
+ * The API server loads admission policies, quotas and their bindings about a
+ * second after they are written, so a grade right after a change can still
+ * see the old rules.
+ */
+export async function expectSettled(lab: ScenarioHarness, expected: Record<string, CheckStatus>, timeoutMs = 10_000): Promise<GradeReport> {
+  const deadline = Date.now() + timeoutMs;
+  let report = await lab.grade();
+  const matches = () => report.checks.every((check) => !(check.id in expected) || check.status === expected[check.id]);
+  while (!matches() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    report = await lab.grade();
+  }
+  expectStatuses(report, expected);
+  return report;
 }

@@ -8,8 +8,10 @@ import { execa } from 'execa';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { GradeReport } from '../../../src/grading/types.js';
-import { ImdsProcess, python3Available, skipWithoutIt, useLocalImds } from '../../labs/imds/imds-harness.js';
-import { describeWithPlane } from '../setup/plane.js';
+import { applyImdsFlags } from '../../../src/lifecycle/imds-flags.js';
+import { AcquirerProcess } from '../../labs/acquirer/acquirer-harness.js';
+import { ImdsProcess, SettingsDir, imdsRequest, python3Available, skipWithoutIt, useLocalImds } from '../../labs/imds/imds-harness.js';
+import { describeWithPlane, requirePlane } from '../setup/plane.js';
 import { expectStatuses, messageOf, useScenario } from './harness.js';
 
 /**
@@ -21,7 +23,7 @@ import { expectStatuses, messageOf, useScenario } from './harness.js';
  */
 describeWithPlane('scenario imds-escape on the test plane', () => {
   const lab = useScenario('imds-escape');
-  const skipped = { 'attack-gets-no-credentials': 'skipped', 'relay-healthy': 'skipped', 'node-imds-applies-settings': 'skipped' } as const;
+  const skipped = { 'attack-gets-no-credentials': 'skipped', 'relay-healthy': 'skipped', 'relay-reaches-acquirer': 'skipped', 'node-imds-applies-settings': 'skipped' } as const;
   const guardsPass = {
     'relay-keeps-running': 'pass',
     'dns-udp-allowed': 'pass',
@@ -271,6 +273,93 @@ describeWithPlane('scenario imds-escape on the test plane', () => {
       expect(report!.status).toBe('fail');
     });
   });
+
+  // The emulator's flag source against this plane: server.py on 127.0.0.1 with the add-on's own
+  // service account (its shipped RBAC), as the DaemonSet runs it with a projected token.
+  describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape flag tests: python3 is not on PATH'))('the attack flag in the node role\'s Token', () => {
+    const credentialsPath = '/latest/meta-data/iam/security-credentials/k8s-sec-lab-node-role';
+    let dir: string;
+    let settings: SettingsDir;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'imds-flags-'));
+      settings = await SettingsDir.create();
+      await writeFile(join(dir, 'ca.crt'), requirePlane().ca);
+      return async () => {
+        await settings.remove();
+        await rm(dir, { recursive: true, force: true });
+      };
+    });
+
+    async function emulatorAs(serviceAccount: string): Promise<ImdsProcess> {
+      const token = (await lab.kubectl(['-n', 'k8s-sec-lab-system', 'create', 'token', serviceAccount, '--duration=10m'])).stdout.trim();
+      await writeFile(join(dir, `${serviceAccount}.token`), token);
+      return ImdsProcess.start({
+        bind: '127.0.0.1',
+        port: 0,
+        settingsDir: settings.path,
+        extraArgs: ['--flags-configmap', 'k8s-sec-lab-system/imds-flags', '--kube-api', requirePlane().server, '--kube-token-file', join(dir, `${serviceAccount}.token`), '--kube-ca-file', join(dir, 'ca.crt')],
+      });
+    }
+    const sessionToken = async (server: ImdsProcess) => {
+      const response = await imdsRequest(server.port, 'GET', credentialsPath);
+      expect(response.status).toBe(200);
+      return (JSON.parse(response.body) as { Token: string }).Token;
+    };
+
+    it('serves the flag start planted at the end of the Token, and the new one at once after reset', async () => {
+      const planted = (await lab.start()).get('node-credentials');
+      expect(planted).toMatch(/^K8SLAB\{[0-9a-f]{24}\}$/);
+      const server = await emulatorAs('imds-emulator');
+      try {
+        const token = await sessionToken(server);
+        expect(token).toMatch(/^FAKE-k8s-sec-lab-session-token-for-training-only-.*-EXAMPLE-K8SLAB\{[0-9a-f]{24}\}$/);
+        expect(token.endsWith(`-${planted!}`)).toBe(true);
+        // Only the credentials carry it.
+        expect((await imdsRequest(server.port, 'GET', '/latest/meta-data/iam/info')).body).not.toContain('K8SLAB');
+
+        const fresh = (await lab.reset()).get('node-credentials');
+        expect(fresh).not.toBe(planted);
+        const after = await sessionToken(server);
+        expect(after.endsWith(`-${fresh!}`)).toBe(true);
+        expect(after).not.toContain(planted!);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('keeps each scenario\'s flags apart: another scenario plants and removes its own, this one stays', async () => {
+      const planted = (await lab.start()).get('node-credentials')!;
+      const other = { id: 'eks-pod-identity', flags: [{ id: 'node-role', plantedBy: 'imds' }] };
+      const otherValue = 'K8SLAB{0123456789abcdef01234567}';
+      const server = await emulatorAs('imds-emulator');
+      try {
+        await applyImdsFlags(lab.client, other, new Map([['node-role', otherValue]]));
+        // Keys in order: eks-pod-identity.node-role, then imds-escape.node-credentials.
+        expect(await sessionToken(server)).toMatch(new RegExp(`-${otherValue.replace(/[{}]/g, '\\$&')}-${planted.replace(/[{}]/g, '\\$&')}$`));
+        await applyImdsFlags(lab.client, other, new Map());
+        const token = await sessionToken(server);
+        expect(token).not.toContain(otherValue);
+        expect(token.endsWith(`-${planted}`)).toBe(true);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('still serves the credentials, without a flag and with a flags-error line, to an emulator that may not read the flags', async () => {
+      await lab.start();
+      await lab.kubectl(['-n', 'k8s-sec-lab-system', 'create', 'serviceaccount', 'no-flag-rights', '--dry-run=client', '-o', 'yaml']).then(({ stdout }) => lab.apply(stdout));
+      const server = await emulatorAs('no-flag-rights');
+      try {
+        const since = server.mark();
+        const token = await sessionToken(server);
+        expect(token).not.toContain('K8SLAB');
+        expect(await server.waitFor((entry) => entry.event === 'flags-error', since)).toMatchObject({ message: expect.stringContaining('403') });
+      } finally {
+        await server.stop();
+      }
+    });
+  });
 });
 
 /**
@@ -354,6 +443,38 @@ describe.skipIf(skipWithoutIt(python3Available(), 'imds-escape probe tests: pyth
 
     it('does not pass when the probe cannot run at all', () => {
       expect(probePasses(attack.expect, { exitCode: 127, stdout: '' })).toBe(false);
+    });
+  });
+
+  describe('the acquirer guard (relay-reaches-acquirer) against the acquirer add-on\'s server', () => {
+    /** The probe's own script, aimed at a local address instead of 203.0.113.10:443. */
+    const replay = async (spec: ProbeSpec, port: number) => {
+      const [command, ...args] = spec.command.map((part) => part.replaceAll('https://203.0.113.10/', `https://127.0.0.1:${port}/`));
+      const result = await execa(command!, args, { reject: false, timeout: 20_000 });
+      return { exitCode: result.exitCode ?? -1, stdout: result.stdout };
+    };
+
+    it('passes on the acquirer\'s own answer, and fails when nothing answers (what a default-deny egress leaves the relay)', async () => {
+      const guard = await probe('relay-reaches-acquirer');
+      expect(guard.command.join(' ')).toContain('https://203.0.113.10/v1/health');
+      const acquirer = await AcquirerProcess.start();
+      const port = acquirer.port;
+      try {
+        const answered = await replay(guard, port);
+        expect(answered.stdout).toMatch(/^acquirer: \{"service": "k8s-sec-lab-acquirer", "status": "ok"/);
+        expect(probePasses(guard.expect, answered)).toBe(true);
+      } finally {
+        await acquirer.stop();
+      }
+      const refused = await replay(guard, port);
+      expect(refused.stdout).toContain('acquirer unreachable:');
+      expect(probePasses(guard.expect, refused)).toBe(false);
+      expect(probePasses(guard.expect, { exitCode: 127, stdout: '' })).toBe(false);
+    });
+
+    it('does not pass on another HTTPS server at the address', async () => {
+      const guard = await probe('relay-reaches-acquirer');
+      expect(probePasses(guard.expect, { exitCode: 0, stdout: 'acquirer: {"status": "ok"}' })).toBe(false);
     });
   });
 

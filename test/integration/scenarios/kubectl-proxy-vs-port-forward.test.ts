@@ -31,8 +31,16 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     await lab.kubectl(['create', 'clusterrole', 'k8s-sec-lab-test-dashboard-proxy', '--verb=get', '--resource=services/proxy', '--resource-name=dashboard', '--dry-run=client', '-o', 'yaml']).then((out) => lab.apply(out.stdout));
   });
 
-  const setProxyArgs = (args: string[]) =>
-    lab.kubectl(['-n', 'ops', 'patch', 'deployment', 'jump-box', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/args', value: args }])]);
+  /** Patches the jump box's args and waits for the rollout: until the old pods are gone, they still run the old proxy. */
+  const setProxyArgs = async (args: string[]) => {
+    await lab.kubectl(['-n', 'ops', 'patch', 'deployment', 'jump-box', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/args', value: args }])]);
+    await rolledOut('deployment/jump-box');
+  };
+  const rolledOut = async (workload: string) => {
+    await lab.kubectl(['-n', 'ops', 'rollout', 'status', workload, '--timeout=60s']);
+    // The replaced pods terminate a moment after the rollout reports success.
+    await expect.poll(async () => (await lab.kubectl(['-n', 'ops', 'get', 'pods', '-o', 'jsonpath={.items[?(@.metadata.deletionTimestamp)].metadata.name}'])).stdout, { timeout: 30_000 }).toBe('');
+  };
   const deleteClusterAdminBinding = () => lab.kubectl(['delete', 'clusterrolebinding', 'jump-box-cluster-admin']);
   /** `kubectl auth can-i` in ops; its exit code is 1 for "no", so it must not reject. */
   const canI = async (args: string[], as: string[]) => (await lab.kubectl(['auth', 'can-i', ...args, '-n', 'ops', ...as], { reject: false })).stdout.trim();
@@ -40,7 +48,8 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
   it('starts vulnerable: an open proxy whose identity is cluster-admin; the dashboard works', async () => {
     const report = await lab.grade();
     expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
-    expect(messageOf(report, 'no-open-proxy')).toContain('spec.template.spec.containers[0].args[2] is "--address=0.0.0.0", expected no --address other than loopback');
+    expect(messageOf(report, 'no-open-proxy')).toMatch(/^Pod ops\/jump-box-\S+, container "kubectl-proxy" runs `kubectl proxy --port=8001 --address=0.0.0.0 '--accept-hosts=\.\*'`: listen is "network", expected loopback only/);
+    expect(messageOf(report, 'no-open-proxy')).toContain('hostFilterWidened is true, expected no --accept-hosts beyond the default');
     expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('ServiceAccount ops/jump-box may, in ops: get, list, watch secrets');
     expect(messageOf(report, 'proxy-account-cannot-read-secrets')).toContain('granted by ClusterRoleBinding jump-box-cluster-admin (ClusterRole cluster-admin)');
     // The run token the dashboard serves exists where the local probe will look for it.
@@ -52,7 +61,7 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     await lab.solve();
     const report = await lab.grade();
     expectStatuses(report, fixed);
-    expect(messageOf(report, 'no-open-proxy')).toBe('Deployment ops/jump-box: none exist');
+    expect(messageOf(report, 'no-open-proxy')).toMatch(/are as expected; 0 of them run kubectl proxy, as expected$/);
     const oncall = ['--as=alice@example.com', '--as-group=ops-oncall'];
     expect(await canI(['create', 'pods', '--subresource=portforward'], oncall)).toBe('yes');
     expect(await canI(['get', 'pods', '--subresource=portforward'], oncall)).toBe('yes');
@@ -86,7 +95,7 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     );
     const report = await lab.grade();
     expectStatuses(report, fixed);
-    expect(messageOf(report, 'no-open-proxy')).toBe('Deployment ops/jump-box is as expected');
+    expect(messageOf(report, 'no-open-proxy')).toMatch(/are as expected; [1-9]\d* of them run kubectl proxy, as expected$/);
   });
 
   it('fails binding the proxy to 127.0.0.1 while keeping cluster-admin, and names the binding', async () => {
@@ -100,10 +109,10 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
   it('fails removing cluster-admin while the proxy still accepts any Host on 0.0.0.0, in any spelling of the flags', async () => {
     await deleteClusterAdminBinding();
     const spellings: [string[], string][] = [
-      [['proxy', '--port=8001', '--address=0.0.0.0', '--accept-hosts=.*'], 'args[2] is "--address=0.0.0.0"'],
-      [['proxy', '--port=8001', '--accept-hosts=^.*$'], 'args[2] is "--accept-hosts=^.*$"'],
-      [['proxy', '--port=8001', '--address', '0.0.0.0'], 'args[3] is "0.0.0.0"'],
-      [['proxy', '--port=8001', '--disable-filter=true'], 'args[2] is "--disable-filter=true"'],
+      [['proxy', '--port=8001', '--address=0.0.0.0', '--accept-hosts=.*'], 'listen is "network"'],
+      [['proxy', '--port=8001', '--accept-hosts=^.*$'], 'hostFilterWidened is true'],
+      [['proxy', '--port=8001', '--address', '0.0.0.0'], 'listen is "network"'],
+      [['proxy', '--port=8001', '--disable-filter=true'], 'filterDisabled is true'],
     ];
     for (const [args, gap] of spellings) {
       await setProxyArgs(args);
@@ -118,7 +127,7 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     await lab.kubectl(['-n', 'ops', 'delete', 'service', 'jump-box']);
     const report = await lab.grade();
     expectStatuses(report, { 'no-open-proxy': 'fail', 'proxy-account-cannot-read-secrets': 'fail', ...skipped, ...guardsPass });
-    expect(messageOf(report, 'no-open-proxy')).toContain('"--address=0.0.0.0"');
+    expect(messageOf(report, 'no-open-proxy')).toContain('--address=0.0.0.0');
   });
 
   it('fails swapping the ClusterRoleBinding for a RoleBinding that still reads Secrets in ops, and names the RoleBinding', async () => {
@@ -224,6 +233,126 @@ describeWithPlane('scenario kubectl-proxy-vs-port-forward on the test plane', ()
     expect(messageOf(report, 'dashboard-runs')).toContain('remove the proxy, not the app');
     expect(messageOf(report, 'dashboard-service-kept')).toContain('Service ops/dashboard does not exist');
     expect(report.status).toBe('fail');
+  });
+});
+
+/**
+ * no-open-proxy judges every container of every pod and pod template in ops
+ * and ci by what kubectl makes of its argv: the classes of issue 12.
+ */
+describeWithPlane('kubectl-proxy-vs-port-forward: no workload runs an open kubectl proxy, however it is written', () => {
+  const lab = useScenario('kubectl-proxy-vs-port-forward');
+  beforeEach(() => lab.reset());
+
+  const kubectlImage = 'registry.k8s.io/kubectl:v1.34.0@sha256:497d298f891edb7608dfce9dae4bb08dffc4ddcd7f5d24a0512d4bbf33e04f26';
+  const hardened = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+  const proxy = (fields: Record<string, unknown>) => ({ name: 'kubectl-proxy', image: kubectlImage, env: [{ name: 'HOME', value: '/tmp' }], securityContext: hardened, ...fields });
+  const podSpec = (containers: object[], extra: Record<string, unknown> = {}) => ({
+    serviceAccountName: 'jump-box',
+    enableServiceLinks: false,
+    securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+    containers,
+    ...extra,
+  });
+  const deployment = (name: string, spec: object, namespace = 'ops') => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
+  });
+  const podIp = { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
+  const loopbackProxy = proxy({ command: ['/bin/kubectl', 'proxy', '--port=8001'] });
+
+  /** Replaces the jump box's Deployment and waits until only its new pods are left. */
+  const replaceJumpBox = async (spec: object) => {
+    await lab.kubectl(['replace', '-f', '-'], { input: JSON.stringify(deployment('jump-box', spec)) });
+    await lab.kubectl(['-n', 'ops', 'rollout', 'status', 'deployment/jump-box', '--timeout=60s']);
+    await expect.poll(async () => (await lab.kubectl(['-n', 'ops', 'get', 'pods', '-l', 'app=jump-box', '-o', 'jsonpath={.items[*].metadata.deletionTimestamp}'])).stdout, { timeout: 30_000 }).toBe('');
+  };
+  const deleteJumpBox = async () => {
+    await lab.kubectl(['-n', 'ops', 'delete', 'deployment', 'jump-box', '--wait=true']);
+    await expect.poll(async () => (await lab.kubectl(['-n', 'ops', 'get', 'pods', '-l', 'app=jump-box', '-o', 'name'])).stdout, { timeout: 30_000 }).toBe('');
+  };
+  const verdict = async () => {
+    const report = await lab.grade();
+    return { status: report.checks.find((check) => check.id === 'no-open-proxy')?.status, message: messageOf(report, 'no-open-proxy') };
+  };
+
+  describe('the same flags in command fail', () => {
+    it.each([
+      ['command only', { command: ['kubectl', 'proxy', '--address=0.0.0.0', '--accept-hosts=.*'] }, "runs `kubectl proxy --address=0.0.0.0 '--accept-hosts=.*'`: listen is \"network\""],
+      ['another path, global flags before the subcommand', { command: ['/usr/local/bin/kubectl', '--namespace', 'ops', 'proxy', '--address', '0.0.0.0'] }, 'runs `kubectl --namespace ops proxy --address 0.0.0.0`: listen is "network"'],
+      ['through sh -c', { command: ['sh', '-c', "exec kubectl proxy --port=8001 --address=0.0.0.0 --accept-hosts='.*'"] }, "runs sh -c `kubectl proxy --port=8001 --address=0.0.0.0 '--accept-hosts=.*'`: listen is \"network\""],
+      ['a bool flag followed by false', { command: ['/bin/kubectl', 'proxy', '--disable-filter', 'false'] }, 'runs `kubectl proxy --disable-filter false`: filterDisabled is true'],
+    ])('%s', async (_, container, gap) => {
+      await replaceJumpBox(podSpec([proxy(container)]));
+      const { status, message } = await verdict();
+      expect(status, message).toBe('fail');
+      expect(message).toMatch(/^Pod ops\/jump-box-\S+, container "kubectl-proxy" runs/);
+      expect(message).toContain(gap);
+    });
+  });
+
+  describe('a native sidecar or an init container fails', () => {
+    it.each([
+      ['a native sidecar with the flags in command', { name: 'proxy-sidecar', restartPolicy: 'Always', command: ['kubectl', 'proxy', '--address=0.0.0.0'] }, 'sidecar "proxy-sidecar" runs `kubectl proxy --address=0.0.0.0`: listen is "network"'],
+      ['a native sidecar that only sets args (the image runs kubectl)', { name: 'proxy-sidecar', restartPolicy: 'Always', args: ['proxy', '--accept-hosts=.*'] }, "sidecar \"proxy-sidecar\" runs `kubectl proxy '--accept-hosts=.*'`: hostFilterWidened is true"],
+      ['an init container that never exits', { name: 'warm-up', command: ['kubectl', 'proxy', '--disable-filter'] }, 'init container "warm-up" runs `kubectl proxy --disable-filter`: filterDisabled is true'],
+    ])('%s', async (_, sidecar, gap) => {
+      await replaceJumpBox(podSpec([loopbackProxy], { initContainers: [proxy(sidecar)] }));
+      const { status, message } = await verdict();
+      expect(status, message).toBe('fail');
+      expect(message).toContain(gap);
+    });
+  });
+
+  describe('--address and its value as two arguments, with $(VAR), fail', () => {
+    it.each([
+      ['$(POD_IP) from the downward API', { args: ['proxy', '--address', '$(POD_IP)'], env: [podIp] }, 'runs `kubectl proxy --address $(POD_IP)`: listen is "network"'],
+      ['$(LISTEN) set to 0.0.0.0', { command: ['kubectl'], args: ['proxy', '--address', '$(LISTEN)'], env: [{ name: 'LISTEN', value: '0.0.0.0' }] }, 'runs `kubectl proxy --address 0.0.0.0`: listen is "network"'],
+      ['--address=$(POD_IP) in one word', { command: ['/bin/kubectl'], args: ['proxy', '--address=$(POD_IP)', '--port=8001'], env: [podIp] }, 'runs `kubectl proxy --address=$(POD_IP) --port=8001`: listen is "network"'],
+      ['"$POD_IP" in a shell', { command: ['sh', '-c', 'kubectl proxy --address "$POD_IP"'], env: [podIp] }, 'runs sh -c `kubectl proxy --address $POD_IP`: listen is "network"'],
+    ])('%s', async (_, container, gap) => {
+      await replaceJumpBox(podSpec([proxy(container)]));
+      const { status, message } = await verdict();
+      expect(status, message).toBe('fail');
+      expect(message).toContain(gap);
+    });
+  });
+
+  describe('a renamed or moved proxy fails', () => {
+    const open = proxy({ command: ['/bin/kubectl'], args: ['proxy', '--address=0.0.0.0', '--accept-hosts=.*'] });
+    it.each([
+      ['a Deployment under another name', () => deployment('ops-tools', podSpec([open])), /^(Pod ops\/ops-tools-\S+|Deployment ops\/ops-tools's pod template), container "kubectl-proxy" runs/],
+      ['a StatefulSet', () => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'api-gateway', namespace: 'ops' }, spec: { serviceName: 'api-gateway', replicas: 0, selector: { matchLabels: { app: 'api-gateway' } }, template: { metadata: { labels: { app: 'api-gateway' } }, spec: podSpec([open]) } } }), /^StatefulSet ops\/api-gateway's pod template, container "kubectl-proxy" runs/],
+      ['a bare Pod', () => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug-proxy', namespace: 'ops' }, spec: podSpec([open]) }), /^Pod ops\/debug-proxy, container "kubectl-proxy" runs/],
+      ['a CronJob in ci', () => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly-proxy', namespace: 'ci' }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: podSpec([open], { serviceAccountName: 'default', restartPolicy: 'Never' }) } } } } }), /^CronJob ci\/nightly-proxy's pod template, container "kubectl-proxy" runs/],
+    ])('%s', async (_, object, named) => {
+      await deleteJumpBox();
+      await lab.kubectl(['create', '-f', '-'], { input: JSON.stringify(object()) });
+      const { status, message } = await verdict();
+      expect(status, message).toBe('fail');
+      expect(message).toMatch(named);
+      expect(message).toContain('listen is "network"');
+    });
+  });
+
+  describe('correct fixes written differently pass', () => {
+    it.each([
+      ['the default-safe kubectl proxy in command, no args', proxy({ command: ['kubectl', 'proxy'] })],
+      ['the full path, the port only', proxy({ command: ['/bin/kubectl', 'proxy', '--port=8001'] })],
+      ['through sh -c, --address 127.0.0.1 as two words', proxy({ command: ['sh', '-c', 'exec kubectl proxy --port=8001 --address 127.0.0.1'] })],
+      [
+        '$(ADDR) set to 127.0.0.1, the default Host filter spelled out, --disable-filter=false',
+        proxy({ args: ['proxy', '--address', '$(ADDR)', '--accept-hosts=^localhost$,^127\\.0\\.0\\.1$,^\\[::1\\]$', '--disable-filter=false'], env: [{ name: 'HOME', value: '/tmp' }, { name: 'ADDR', value: '127.0.0.1' }] }),
+      ],
+      ['a unix socket', proxy({ command: ['kubectl', 'proxy', '--unix-socket=/tmp/proxy.sock'] })],
+    ])('%s', async (_, container) => {
+      await replaceJumpBox(podSpec([container]));
+      const { status, message } = await verdict();
+      expect(status, message).toBe('pass');
+      expect(message).toMatch(/; [1-9]\d* of them run kubectl proxy, as expected$/);
+    });
   });
 });
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { execa } from 'execa';
 import type { ApiTarget } from '../../../tools/testplane/api.js';
@@ -32,6 +35,11 @@ export function kubectl(args: string[], options: { kubeconfig?: string; input?: 
     ...(options.input === undefined ? {} : { input: options.input }),
     reject: options.reject ?? true,
   });
+}
+
+/** The environment for commands a test runs as a learner would (an attack replay): the plane's kubectl first on PATH, a private HOME. */
+export async function planeCommandEnv(): Promise<NodeJS.ProcessEnv> {
+  return { PATH: [dirname(requirePlane().kubectl), process.env.PATH].filter(Boolean).join(delimiter), HOME: await mkdtemp(join(tmpdir(), 'k8s-sec-lab-cmd-home-')) };
 }
 
 /**
