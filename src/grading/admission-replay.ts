@@ -4,7 +4,6 @@ import { isAuthorizationRefusal, parseRefusal, type Refusal } from '../engines/a
 import { podTemplateOf } from '../engines/pod-security/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { KubeRequestError } from '../kube/errors.js';
-import { noImageMap, rewriteImages, type ImageMap } from '../manifests/image-map.js';
 import { parseManifests } from '../manifests/load.js';
 import type { KubeObject } from '../model/k8s.js';
 import { z } from 'zod';
@@ -43,13 +42,13 @@ export function refineReplay(spec: { manifest?: string; manifests?: string[] }, 
  */
 export async function replayEach(
   spec: { manifest?: string; manifests?: string[]; namespace: string },
-  { view, scenario, images = noImageMap }: GradingContext,
+  { view, scenario }: GradingContext,
   judge: (object: KubeObject) => Promise<Verdict>,
   summary: { observed: string; expected: string },
 ): Promise<Verdict> {
   const missing = await missingNamespace(view, scenario, spec.namespace);
   if (missing) return missing;
-  const replay = await replayObjects(scenario, admissionManifests(spec), spec.namespace, images);
+  const replay = await replayObjects(scenario, admissionManifests(spec), spec.namespace);
   if ('empty' in replay) return error(`${replay.empty} holds no object to replay`);
   const verdicts = await Promise.all(replay.objects.map(judge));
   const worst = verdicts.find((verdict) => verdict.status === 'error') ?? verdicts.find((verdict) => verdict.status === 'fail');
@@ -62,19 +61,23 @@ export function admissionManifests(spec: { manifest?: string; manifests?: string
   return [...(spec.manifest ? [spec.manifest] : []), ...(spec.manifests ?? [])];
 }
 
-/** Every object of the manifests, placed in `namespace`, images through the map; `empty` names a manifest that holds none. */
+/**
+ * Every object of the manifests, placed in `namespace`; `empty` names a
+ * manifest that holds none. Images stay as the manifests write them, never
+ * through the image map: a dry run pulls nothing, and the image string is
+ * what an image policy judges.
+ */
 export async function replayObjects(
   scenario: Pick<ScenarioContext, 'dir'>,
   manifests: string[],
   namespace: string,
-  images: ImageMap,
 ): Promise<{ objects: KubeObject[] } | { empty: string }> {
   const objects: KubeObject[] = [];
   for (const manifest of manifests) {
     const file = join(scenario.dir, manifest);
     const parsed = parseManifests(await readFile(file, 'utf8'), file);
     if (parsed.length === 0) return { empty: manifest };
-    objects.push(...parsed.map(({ object }) => rewriteImages({ ...object, metadata: { ...object.metadata, namespace } }, images)));
+    objects.push(...parsed.map(({ object }) => ({ ...object, metadata: { ...object.metadata, namespace } })));
   }
   return { objects };
 }

@@ -1,4 +1,3 @@
-import type { ImageMap } from '../manifests/image-map.js';
 import type { ClusterView } from './cluster-view.js';
 
 /** What grading needs to know of a scenario (a loaded catalogue Scenario is one). */
@@ -13,6 +12,4 @@ export interface ScenarioContext {
 export interface GradingContext {
   view: ClusterView;
   scenario: ScenarioContext;
-  /** Replayed manifests render their images through it, as start does (default: none). */
-  images?: ImageMap;
 }

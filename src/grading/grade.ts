@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { KubeClient } from '../kube/client.js';
-import { noImageMap, type ImageMap } from '../manifests/image-map.js';
 import { ClusterView } from './cluster-view.js';
 import type { ScenarioContext } from './context.js';
 import { runCheck, type CheckSpec } from './kinds/registry.js';
@@ -15,12 +14,11 @@ export async function gradeScenario(
   scenario: ScenarioContext & { checks: readonly CheckSpec[] },
   client: KubeClient,
   hintsRevealed: Record<string, number> = {},
-  images: ImageMap = noImageMap,
 ): Promise<GradeReport> {
   const started = performance.now();
   const requestsBefore = client.requestCount;
   const view = new ClusterView(client);
-  const verdicts = await Promise.all(scenario.checks.map((check) => runCheck(check, { view, scenario, images })));
+  const verdicts = await Promise.all(scenario.checks.map((check) => runCheck(check, { view, scenario })));
   const checks: CheckResult[] = scenario.checks.map((check, index) => {
     const verdict = verdicts[index]!;
     const revealed = hintsRevealed[check.id] ?? 0;

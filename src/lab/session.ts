@@ -251,14 +251,13 @@ export class LabSession {
   }
 
   private async grade(scenario: Scenario): Promise<GradeReport> {
-    const [client, progress, images, { gradeScenario }, { scenarioProgress }] = await Promise.all([
+    const [client, progress, { gradeScenario }, { scenarioProgress }] = await Promise.all([
       this.connect(),
       this.progress(),
-      this.images(),
       import('../grading/grade.js'),
       import('../progress/store.js'),
     ]);
-    return gradeScenario(scenario, client, scenarioProgress(progress, scenario.id).hintsRevealed, images);
+    return gradeScenario(scenario, client, scenarioProgress(progress, scenario.id).hintsRevealed);
   }
 
   /** A write to the cluster and the progress it records: the context guard first, then `work`, then the new progress. */

@@ -18,7 +18,8 @@ export async function scanImageRefs(root: string, folders: readonly string[] = s
     for (const file of (await filesBelow(join(root, folder))).filter((path) => /\.(ya?ml|md)$/.test(path)).sort()) {
       for (const match of (await readFile(file, 'utf8')).matchAll(imageLine)) {
         const ref = match[1];
-        if (!ref) continue;
+        // A pattern such as registry.example.internal/*@sha256:* in a debrief names no image.
+        if (!ref || ref.includes('*')) continue;
         refs.set(ref, [...new Set([...(refs.get(ref) ?? []), relative(root, file)])]);
       }
     }

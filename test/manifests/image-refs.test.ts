@@ -27,6 +27,7 @@ describe('scanImageRefs', () => {
       'scenarios/a/briefing.md': "The `image:` field says which.\n```yaml\n      image: 'redis:7.4.11-alpine' # the db\n```\n",
       'labs/cluster/kind.yaml': 'nodes:\n  - image: kindest/node:v1.36.4@sha256:099e\n',
       'scenarios/a/notes.txt': 'image: nginx:latest\n',
+      'scenarios/a/debrief.md': '```yaml\n  image: registry.example.internal/*@sha256:*\n```\n',
     });
     const refs = await scanImageRefs(dir);
     expect([...refs.keys()].sort()).toEqual([`busybox:1.37.0${digest}`, 'kindest/node:v1.36.4@sha256:099e', 'redis:7.4.11-alpine']);

@@ -44,15 +44,17 @@ export function imageNames(key: string, kubernetesVersion: string): ImageNames {
 export const ownRepositoryPrefixes = ['local/kind-node:', 'local/k8s-sec-lab-', 'local/kindhere-'];
 
 /**
- * Which stand-in replaces an image the lab's manifests name, by repository
- * (Docker Hub's implicit docker.io/library/ removed); undefined when none does.
+ * Which stand-in replaces an image the lab's manifests name, by repository;
+ * undefined when none does. Docker Hub's official images count on any
+ * registry that keeps their library/ path (a mirror, the scenarios'
+ * registry.example.internal), with or without docker.io/.
  */
 export function standInFor(ref: string, names: ImageNames): string | undefined {
   const repository = ref
     .replace(/@.*$/, '')
     .replace(/:[^/:]+$/, '')
-    .replace(/^docker\.io\//, '')
-    .replace(/^library\//, '');
+    .replace(/^([^/]+\.[^/]+\/)?library\//, '')
+    .replace(/^docker\.io\//, '');
   const byRepository: Record<string, string> = {
     busybox: names.standIns.busybox,
     python: names.standIns.python,

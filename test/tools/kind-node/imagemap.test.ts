@@ -16,9 +16,16 @@ describe('standInFor', () => {
     expect(standInFor('kindest/node:v1.36.4@sha256:099e', names)).toBe('local/kind-node:v1.36.3-0123456789ab');
   });
 
+  it("maps Docker Hub's official images on any registry that keeps their library/ path", () => {
+    expect(standInFor(`registry.example.internal/library/python:3.13-alpine${digest}`, names)).toBe(names.standIns.python);
+    expect(standInFor('registry.example.internal/library/redis:7.4.11-alpine', names)).toBe(names.standIns.redis);
+    expect(standInFor('mirror.example:5000/library/busybox:1.37.0', names)).toBe(names.standIns.busybox);
+  });
+
   it('has no stand-in for other repositories, even with a familiar name inside', () => {
     expect(standInFor('nginx:1.27', names)).toBeUndefined();
     expect(standInFor('ghcr.io/acme/busybox:1', names)).toBeUndefined();
+    expect(standInFor('registry.example.internal/team/python:3', names)).toBeUndefined();
     expect(standInFor('registry.k8s.io/kube-apiserver:v1.36.3', names)).toBeUndefined();
   });
 });
