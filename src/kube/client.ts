@@ -169,6 +169,25 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Deletes every object of a namespaced type in one namespace (one DELETE on
+   * the collection), each with `gracePeriodSeconds` when given; nothing when
+   * the namespace is gone.
+   */
+  async deleteAllIn(ref: TypeRef, namespace: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+    const type = lookup(ref);
+    // A collection path without a namespace would reach every namespace.
+    if (!type.namespaced || !namespace) throw new Error(`deleteAllIn needs a namespaced type and a namespace (got ${type.plural} in "${namespace}")`);
+    try {
+      await this.request('DELETE', collectionPath(type, namespace), {
+        body: JSON.stringify({ propagationPolicy: 'Background', ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }) }),
+        contentType: 'application/json',
+      });
+    } catch (error) {
+      if (!(error instanceof KubeRequestError && error.isNotFound)) throw error;
+    }
+  }
+
   /** Asks the API server whether a user may do something (SubjectAccessReview). */
   async accessReview(spec: AccessReviewSpec): Promise<AccessReviewResult> {
     const review = (await this.create({

@@ -87,7 +87,11 @@ export async function resetScenario(scenario: Scenario, client: KubeClient, log:
   await requireLabCluster(client);
   const namespace = { apiVersion: 'v1', kind: 'Namespace' };
   for (const name of scenario.namespaces) {
-    if (await client.delete(namespace, name)) log(`deleting namespace ${name}`);
+    if (!(await client.delete(namespace, name))) continue;
+    log(`deleting namespace ${name}`);
+    // Its pods would otherwise get their full grace period (30 s by default)
+    // to stop; the terminating namespace already refuses new ones.
+    await client.deleteAllIn({ apiVersion: 'v1', kind: 'Pod' }, name, { gracePeriodSeconds: 1 });
   }
   for (const kind of await clusterScopedKinds(scenario)) {
     for (const object of await client.list(kind, { labelSelector: `${scenarioLabel}=${scenario.id}` })) {
