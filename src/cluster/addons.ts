@@ -44,15 +44,22 @@ export async function isAddonInstalled(client: KubeClient, name: AddonName): Pro
 }
 
 /**
- * Installs (or updates) an add-on with server-side apply. Namespaces first,
- * so the rest has somewhere to go. The caller has passed the context guard.
+ * Kinds a learner's fix (or cheat) edits in an add-on: reinstalling replaces
+ * them whole, since server-side apply would keep fields other writers added.
+ * The rest (Services, whose cluster IP cannot be replaced) are applied.
+ */
+const replacedKinds = new Set(['ConfigMap', 'DaemonSet', 'Deployment']);
+
+/**
+ * Installs an add-on, or restores it to its manifests: Namespaces first, so
+ * the rest has somewhere to go. The caller has passed the context guard.
  */
 export async function installAddon(client: KubeClient, name: AddonName, log: (line: string) => void, images: ImageMap): Promise<void> {
   const objects = await addonManifests(name, images);
   const ordered = [...objects.filter((object) => object.kind === 'Namespace'), ...objects.filter((object) => object.kind !== 'Namespace')];
   for (const object of ordered) {
     try {
-      await client.apply(object);
+      await (replacedKinds.has(object.kind ?? '') ? client.replace(object) : client.apply(object));
     } catch (error) {
       throw failedAt('installing', name, object, error);
     }

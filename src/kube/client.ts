@@ -142,6 +142,29 @@ export class KubeClient {
     })) as KubeObject;
   }
 
+  /**
+   * Makes the stored object exactly `object`: a PUT over the live
+   * resourceVersion (retried on a conflicting write), or a create when there
+   * is none. Unlike server-side apply, fields other writers added (a
+   * `kubectl patch`'s nodeSelector) are gone afterwards.
+   */
+  async replace(object: KubeObject): Promise<KubeObject> {
+    const { type, name, namespace } = identify(object);
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.get(object as TypeRef, name, namespace);
+      if (!live) return this.create(object);
+      try {
+        return (await this.request('PUT', objectPath(type, name, namespace), {
+          query: new URLSearchParams({ fieldManager: this.identity.fieldManager }),
+          body: JSON.stringify({ ...object, metadata: { ...object.metadata, resourceVersion: live.metadata?.resourceVersion } }),
+          contentType: 'application/json',
+        })) as KubeObject;
+      } catch (error) {
+        if (!(error instanceof KubeRequestError && error.status === 409 && attempt < 3)) throw error;
+      }
+    }
+  }
+
   /** A plain create; with dryRun the API server runs validation and admission but stores nothing. */
   async create(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
     const type = lookup(object as TypeRef);
