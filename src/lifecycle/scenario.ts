@@ -14,7 +14,7 @@ import { applyImdsFlags } from './imds-flags.js';
 import { plantNodeFlags } from './node-flags.js';
 import { runSecret } from './run-secret.js';
 import { startedMarker } from './started-marker.js';
-import { waitForWorkloads } from './wait.js';
+import { settleAdmission, waitForWorkloads } from './wait.js';
 
 export type Log = (line: string) => void;
 
@@ -48,6 +48,7 @@ export async function startScenario(scenario: Scenario, client: KubeClient, log:
   await plantOnNodes(scenario, client, flags, log, images);
   await applyAll(client, [startedMarker(scenario)], 'mark the scenario started');
   log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
+  await settleAdmission(objects);
   await waitForWorkloads(client, scenario.namespaces, log);
   return flags;
 }
@@ -74,6 +75,7 @@ export async function solveScenario(scenario: Scenario, client: KubeClient, log:
   }
   const objects = await scenarioObjects(scenario, 'solution', images);
   await applyAll(client, objects, 'apply the solution');
+  await settleAdmission(objects);
   log(`applied ${objects.length} solution objects`);
   await waitForWorkloads(client, scenario.namespaces, log);
 }

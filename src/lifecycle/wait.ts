@@ -41,3 +41,22 @@ export async function waitForWorkloads(client: KubeClient, namespaces: readonly 
     await sleep(500);
   }
 }
+
+
+/** Objects the API server's admission chain loads from its own informers, with no status that says when. */
+const admissionConfigKinds = new Set([
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
+
+/**
+ * When `objects` hold admission bindings or webhook configurations, waits
+ * `settleMs` so that the first request after start or solve meets them: the
+ * API server takes them up about a second after they are written (0.7-1.0 s
+ * measured on the test plane), and nothing observable says when.
+ */
+export async function settleAdmission(objects: readonly KubeObject[], settleMs = 2_000): Promise<void> {
+  if (objects.some((object) => admissionConfigKinds.has(object.kind ?? ''))) await sleep(settleMs);
+}
