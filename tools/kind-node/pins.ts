@@ -77,9 +77,10 @@ export const busybox = { suite: 'trixie', package: 'busybox-static', version: '1
  * (7.0, the closest to redis:7.4; trixie has 8.0).
  */
 export const standInPackages = {
-  python: { suite: 'trixie', packages: ['python3'] },
+  // libc-bin for getent, which the Alpine images have (musl-utils) and probes use to tell DNS from a block.
+  python: { suite: 'trixie', packages: ['python3', 'libc-bin'] },
   // redis-tools holds the server binary (redis-check-rdb); redis-server adds only its name.
-  redis: { suite: 'bookworm', packages: ['redis-tools'], withoutDependencies: ['redis-server'] },
+  redis: { suite: 'bookworm', packages: ['redis-tools', 'libc-bin'], withoutDependencies: ['redis-server'] },
 } satisfies Record<string, { suite: string; packages: string[]; withoutDependencies?: string[] }>;
 
 /** Package-management tools that dependency closures drag in and no workload runs. */

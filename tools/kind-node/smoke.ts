@@ -91,14 +91,16 @@ export async function smoke(build: KindNodeBuild, options: { name: string; keep:
 
     const redisIP = (JSON.parse(await kubectl(['-n', 'smoke', 'get', 'pod', 'redis', '-o', 'json'])) as Pod).status.podIP ?? '';
     if ((await exec('redis', ['redis-cli', '-h', redisIP, 'ping'])) !== 'PONG') throw new KindNodeError('redis stand-in did not answer PONG on its pod IP');
-    const tools = await exec('python', ['sh', '-c', 'python3 -c "import json, ssl, http.server, sqlite3; print(1)" && python -c "print(2)" && for c in wget nc nsenter ip timeout; do command -v $c >/dev/null || echo missing $c; done']);
+    // Probes resolve a name with getent first, to tell broken DNS from a blocked connection.
+    if (!(await exec('redis', ['getent', 'hosts', 'web.smoke.svc.cluster.local'])).includes('web.smoke.svc.cluster.local')) throw new KindNodeError('redis stand-in: getent hosts did not resolve a Service');
+    const tools = await exec('python', ['sh', '-c', 'python3 -c "import json, ssl, http.server, sqlite3; print(1)" && python -c "print(2)" && for c in wget nc nsenter ip timeout getent; do command -v $c >/dev/null || echo missing $c; done']);
     if (tools !== '1\n2') throw new KindNodeError(`python stand-in: ${tools}`);
     // Not `run --rm -i`: on a loaded machine it can attach after the container exited and print only "pod deleted".
     await kubectl(['-n', 'smoke', 'run', 'kubectl-version', '--restart=Never', `--image=${build.standIns.kubectl}`, '--', 'version', '--client']);
     await kubectl(['-n', 'smoke', 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/kubectl-version', '--timeout=120s']);
     const version = await kubectl(['-n', 'smoke', 'logs', 'kubectl-version']);
     if (!version.includes('Client Version')) throw new KindNodeError(`kubectl stand-in: ${version}`);
-    ok('stand-ins: redis answers on its pod IP (protected mode off), python3/python/sh/wget/nc/nsenter/ip, kubectl');
+    ok('stand-ins: redis answers on its pod IP (protected mode off) and resolves with getent, python3/python/sh/wget/nc/nsenter/ip/getent, kubectl');
 
     await kubectl(['apply', '-f', '-'], denyAll);
     await waitFor('default-deny to block client -> web', 30, async () => !(await reaches(exec, 'client', remote.status.podIP ?? '')));
