@@ -4,7 +4,8 @@ import type { GradingContext } from '../context.js';
 import { podSelectionSchema } from '../fields.js';
 import { missingNamespace } from '../namespaces.js';
 import { describeSelector, selectPods } from '../select.js';
-import { fail, pass, skipped, type Verdict } from '../types.js';
+import type { ExecResult } from '../../kube/client.js';
+import { error, fail, pass, skipped, type Verdict } from '../types.js';
 import { target, watched } from '../watch.js';
 import { defineKind, type KindSpec } from './kind.js';
 
@@ -16,6 +17,8 @@ const fields = {
       exitCode: z.enum(['zero', 'nonzero']).optional(),
       stdoutContains: z.string().optional(),
       stdoutExcludes: z.string().optional(),
+      /** The exit code the command uses for "could not tell" (a precondition such as DNS failed): an error, never a verdict. */
+      inconclusiveExitCode: z.number().int().min(1).max(255).optional(),
     })
     .strict(),
   requires: z.array(z.enum(['network-policy-enforcement'])).default([]),
@@ -60,17 +63,32 @@ async function probe(spec: RuntimeProbeSpec, { view, scenario }: GradingContext)
   }
   const container = spec.from.container ?? pod.spec?.containers?.[0]?.name ?? '';
   const result = await view.client.exec(pod.metadata?.namespace ?? spec.from.namespace, pod.metadata?.name ?? '', container, spec.command, spec.timeoutSeconds * 1000);
-  const object = `Pod ${objectRef(pod)} (container ${container})`;
-  const observed = `exit ${result.exitCode}${result.stdout.trim() ? `, output: ${result.stdout.trim().slice(0, 200)}` : ''}`;
+  return judgeProbe(spec, result, `Pod ${objectRef(pod)} (container ${container})`);
+}
 
-  const { exitCode, stdoutContains, stdoutExcludes } = spec.expect;
+/** Exit codes of a shell that could not run the command at all: not executable, not found. */
+const couldNotRun: Record<number, string> = { 126: 'not executable', 127: 'command not found' };
+
+/**
+ * The verdict on one probe run. A command that could not run, or that says it
+ * could not tell, is an error: it observed nothing, so it is never taken for
+ * an attack that failed.
+ */
+export function judgeProbe(spec: Pick<RuntimeProbeSpec, 'command' | 'expect'>, result: Pick<ExecResult, 'exitCode' | 'stdout'>, object: string): Verdict {
+  const observed = `exit ${result.exitCode}${result.stdout.trim() ? `, output: ${result.stdout.trim().slice(0, 200)}` : ''}`;
+  const { exitCode, stdoutContains, stdoutExcludes, inconclusiveExitCode } = spec.expect;
+  const evidence = { object, observed, expected: describeExpect(spec.expect) };
+  const why = couldNotRun[result.exitCode];
+  if (why) return error(`${spec.command.join(' ')} in ${object} could not run (${why}): ${observed}`, evidence);
+  if (inconclusiveExitCode !== undefined && result.exitCode === inconclusiveExitCode) {
+    return error(`${spec.command.join(' ')} in ${object} could not tell: ${observed}`, evidence);
+  }
   const problems = [
     exitCode === 'zero' && result.exitCode !== 0 ? 'expected exit code 0' : undefined,
     exitCode === 'nonzero' && result.exitCode === 0 ? 'expected a non-zero exit code (the attack should fail)' : undefined,
     stdoutContains !== undefined && !result.stdout.includes(stdoutContains) ? `expected output containing "${stdoutContains}"` : undefined,
     stdoutExcludes !== undefined && result.stdout.includes(stdoutExcludes) ? `expected output without "${stdoutExcludes}"` : undefined,
   ].filter((problem): problem is string => problem !== undefined);
-  const evidence = { object, observed, expected: describeExpect(spec.expect) };
   return problems.length === 0
     ? pass(`${spec.command.join(' ')} in ${object}: ${observed}`, evidence)
     : fail(`${spec.command.join(' ')} in ${object}: ${observed}; ${problems.join('; ')}`, evidence);
