@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Scenario } from '../catalogue/load.js';
 import { installAddon, isAddonInstalled } from '../cluster/addons.js';
 import { requireLabCluster } from '../cluster/guard.js';
-import { scenarioLabel } from '../names.js';
+import { scenarioLabel, systemNamespace } from '../names.js';
 import { LabError, wrapError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { resourceType } from '../kube/resources.js';
@@ -49,7 +49,8 @@ export async function startScenario(scenario: Scenario, client: KubeClient, log:
   await applyAll(client, [startedMarker(scenario)], 'mark the scenario started');
   log(`applied ${objects.length} objects to ${scenario.namespaces.join(', ')}`);
   await settleAdmission(objects);
-  await waitForWorkloads(client, scenario.namespaces, log);
+  // The add-ons too: restoring one (a learner narrowed the IMDS emulator) rolls it out again.
+  await waitForWorkloads(client, [...scenario.namespaces, ...(scenario.addons.length > 0 ? [systemNamespace] : [])], log);
   return flags;
 }
 
