@@ -30,7 +30,7 @@ interface PodStatus extends KubeObject {
   status?: { podIP?: string; conditions?: { type?: string; status?: string }[] };
 }
 
-// The IMDS add-on's image: already pulled on every node by the time the probe runs.
+// The IMDS add-on's image: one pull on each node serves both.
 export const probeImage = 'python:3.13-alpine@sha256:79e7a9b9ff1cbceff819f856fb374477792a5967759d94df266de7b7b4120e6f';
 const port = 8080;
 const pods = { apiVersion: 'v1', kind: 'Pod' };

@@ -9,7 +9,7 @@ import type { NodeImage } from './kind/config.js';
 import type { ClusterProvider } from './provider.js';
 import { CommandInterruptedError } from './runner.js';
 
-/** The steps of `up`, in order. */
+/** The steps of `up`, in order; on a new cluster network-policy runs beside ready, dns and addons. */
 export const upSteps = ['prerequisites', 'cluster', 'ready', 'dns', 'addons', 'network-policy', 'mark'] as const;
 export type UpStep = (typeof upSteps)[number];
 
@@ -118,10 +118,17 @@ export async function runUp(deps: UpDeps, options: UpOptions, report: (event: Up
     ({ client, cluster, createMs } = outcome);
   }
 
-  await steps.run('ready', async () => ({ value: undefined, detail: (await deps.waitReady(client, expectedNodes)).detail }));
-  if (options.isolatedDns) await steps.run('dns', async () => ({ value: undefined, detail: await deps.isolateDns(client) }));
-  await steps.run('addons', async () => ({ value: undefined, detail: await deps.installAddons(client) }));
-  const networkPolicy = await probeUnlessKnown(deps, client, cluster, steps);
+  const prepare = async () => {
+    await steps.run('ready', async () => ({ value: undefined, detail: (await deps.waitReady(client, expectedNodes)).detail }));
+    if (options.isolatedDns) await steps.run('dns', async () => ({ value: undefined, detail: await deps.isolateDns(client) }));
+    await steps.run('addons', async () => ({ value: undefined, detail: await deps.installAddons(client) }));
+  };
+  const probe = () => probeUnlessKnown(deps, client, cluster, steps);
+  // On a cluster kind has just created the API server answers (kind waited for it), and the
+  // probe's pods wait out node readiness by themselves; nothing it does needs DNS or the
+  // add-ons. So the probe, the longest step, runs beside them. On any other cluster the API
+  // server may still be coming up (a restarted engine), so the probe waits for 'ready'.
+  const networkPolicy = cluster === 'created' ? (await settleBoth(prepare(), probe()))[1] : (await prepare(), await probe());
   const marker = await steps.run('mark', async () => {
     const written = await deps.markCluster(client, options.mode === 'existing' ? 'adopt' : 'up', networkPolicy.enforced);
     return { value: written, detail: `context ${client.context} is the lab cluster (lab id ${written.labId})` };
@@ -209,6 +216,14 @@ function unrecovered(question: UpQuestion, error: unknown, exitCode: ExitCode): 
   }
   const fix = error instanceof LabError && error.fix ? `${error.fix}; then ${startOver}` : startOver;
   return new LabError(messageOf(error), { fix, cause: error, exitCode });
+}
+
+/** Both results once both have settled (neither is left running), or the first failure. */
+async function settleBoth<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
 
 /** A cluster that was probed when it was created keeps that answer; anything else is probed now. */
