@@ -18,7 +18,9 @@ mkdir -p "$state_dir"
 # (such as a docker 28 in /usr/local/bin) negotiates down to the daemon's API version.
 docker_works() { docker info >/dev/null 2>&1; }
 
-packages=(docker.io debootstrap jq gcc libseccomp-dev patch)
+packages=(debootstrap jq gcc libseccomp-dev patch)
+# A machine with its own Docker engine (docker-ce on a CI runner) keeps it: docker.io would conflict with it.
+command -v dockerd >/dev/null || docker_works || packages+=(docker.io)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")

@@ -83,17 +83,21 @@ export async function buildKindNode(log: Log): Promise<KindNodeBuild> {
 
 async function buildEverything(names: ImageNames, layout: BuildLayout, kubernetesVersion: string, log: Log): Promise<void> {
   log(`building ${names.node} and the stand-ins (key ${names.key}) into ${layout.dir}`);
-  const plane = await buildBinaries(log);
-  await checkKubeadmImages(plane.testplane, kubernetesVersion, names);
   await rm(layout.work, { recursive: true, force: true });
   await mkdir(layout.work, { recursive: true });
   const mirror = await debianMirror();
 
-  // Compiling is CPU-bound and Debian downloads mostly wait on the network: run both at once.
-  const [, debian] = await Promise.all([
-    step(log, 'binaries', () => buildComponents(layout, log)),
+  // Compiling is CPU-bound and Debian downloads mostly wait on the network: run both at once
+  // (on a new machine the test plane's Kubernetes binary, which the node image shares, compiles here too).
+  const [plane, debian] = await Promise.all([
+    (async () => {
+      const binaries = await buildBinaries(log);
+      await step(log, 'binaries', () => buildComponents(layout, log));
+      return binaries;
+    })(),
     step(log, `Debian (${mirror})`, () => fetchDebian(layout, mirror, log)),
   ]);
+  await checkKubeadmImages(plane.testplane, kubernetesVersion, names);
 
   await step(log, 'images', () =>
     buildImages(
