@@ -2,7 +2,7 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { request as httpRequest } from 'node:http';
 import type { KubeObject } from '../model/k8s.js';
 import { LabError } from '../errors.js';
-import type { KubeAccess } from './config.js';
+import { anonymousKubeConfig, type KubeAccess } from './config.js';
 import { KubeRequestError, parseStatus } from './errors.js';
 import { collectionPath, objectPath, resourceType, type ResourceType } from './resources.js';
 
@@ -50,7 +50,11 @@ interface RequestParts {
   contentType?: string;
   timeoutMs?: number;
   impersonate?: Impersonation;
+  credentials?: Credentials;
 }
+
+/** Whose credentials a request carries: the kubeconfig's (default) or none at all, a real anonymous request. */
+export type Credentials = 'kubeconfig' | 'none';
 
 /** Who a request acts as (Impersonate-User and Impersonate-Group headers); the lab's own identity needs the impersonate verb. */
 export interface Impersonation {
@@ -66,6 +70,7 @@ export interface RawRequest {
   body?: string;
   contentType?: string;
   impersonate?: Impersonation;
+  credentials?: Credentials;
 }
 
 export interface RawResponse {
@@ -92,7 +97,8 @@ export interface ClientIdentity {
 export class KubeClient {
   /** Requests sent so far, so callers can report and bound their API usage. */
   requestCount = 0;
-  private agent: HttpsAgent | undefined;
+  /** One keep-alive agent per kind of credentials: a connection with a client certificate must never carry an anonymous request. */
+  private readonly agents = new Map<Credentials, HttpsAgent>();
 
   constructor(
     readonly access: KubeAccess,
@@ -309,7 +315,7 @@ export class KubeClient {
 
   /** Closes idle keep-alive connections so a short-lived command can exit promptly. */
   close(): void {
-    this.agent?.destroy();
+    for (const agent of this.agents.values()) agent.destroy();
   }
 
   private async request(method: string, path: string, options: RequestParts = {}): Promise<unknown> {
@@ -323,7 +329,7 @@ export class KubeClient {
   private async send(method: string, path: string, options: RequestParts = {}): Promise<RawResponse> {
     const url = new URL(path, this.server);
     if (options.query) url.search = options.query.toString();
-    const requestOptions = await this.requestOptions(method, options.contentType, options.body);
+    const requestOptions = await this.requestOptions(method, options);
     if (options.impersonate) {
       requestOptions.headers = { ...requestOptions.headers, 'impersonate-user': options.impersonate.user, 'impersonate-group': options.impersonate.groups };
     }
@@ -347,17 +353,21 @@ export class KubeClient {
     });
   }
 
-  /** Authentication is applied per request (exec-plugin tokens expire); TLS material once. */
-  private async requestOptions(method: string, contentType: string | undefined, body: string | undefined): Promise<RequestOptions> {
+  /** Authentication is applied per request (exec-plugin tokens expire); TLS material once per kind of credentials. */
+  private async requestOptions(method: string, { contentType, body, credentials = 'kubeconfig' }: RequestParts): Promise<RequestOptions> {
     const options: RequestOptions = { method, headers: { accept: 'application/json', 'user-agent': this.identity.userAgent } };
-    await this.access.kubeConfig.applyToHTTPSOptions(options);
-    const proxied = Boolean(this.access.kubeConfig.getCurrentCluster()?.proxyUrl);
+    const kubeConfig = credentials === 'none' ? await anonymousKubeConfig(this.access) : this.access.kubeConfig;
+    await kubeConfig.applyToHTTPSOptions(options);
+    const proxied = Boolean(kubeConfig.getCurrentCluster()?.proxyUrl);
     if (!proxied) {
-      this.agent ??= new HttpsAgent({
-        keepAlive: true,
-        ...pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']),
-      });
-      options.agent = this.agent;
+      const agent =
+        this.agents.get(credentials) ??
+        new HttpsAgent({
+          keepAlive: true,
+          ...pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']),
+        });
+      this.agents.set(credentials, agent);
+      options.agent = agent;
     }
     // Node sends a DELETE body without framing unless told its length; on a kept-alive
     // connection the server would then read it as the start of the next request.

@@ -115,3 +115,18 @@ export async function kubeconfigText(access: KubeAccess, namespace?: string): Pr
   });
   return copy.exportConfig();
 }
+
+/**
+ * The cluster of `access` with no credentials: its CA, TLS server name,
+ * skip-verify and proxy settings, and no client certificate, token, basic
+ * auth or exec plugin. A request sent with it is what the API server's
+ * anonymous authenticator sees (curl with only the CA), not an impersonation.
+ */
+export async function anonymousKubeConfig(access: KubeAccess): Promise<KubeConfig> {
+  const cluster = access.kubeConfig.getCurrentCluster();
+  if (!cluster) throw new LabError(`context "${access.context}" names no cluster`, { fix: 'fix the context with `kubectl config set-context`' });
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const anonymous = new KubeConfig();
+  anonymous.loadFromClusterAndUser(cluster, { name: 'k8s-sec-lab-anonymous' });
+  return anonymous;
+}

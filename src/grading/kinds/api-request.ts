@@ -24,6 +24,8 @@ const writes = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const fields = {
   /** Who sends it (impersonated); the lab's own identity without it. */
   as: subjectSchema.optional(),
+  /** `none`: sent with no client certificate, token or login at all (the cluster CA still trusted), as an unauthenticated curl is; not impersonation, which is a different code path. */
+  credentials: z.enum(['kubeconfig', 'none']).default('kubeconfig'),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   /** A literal API path, e.g. /api/v1/namespaces/ops/secrets. */
   path: z.string().regex(/^\/[^\s?]*$/, 'must be an API path starting with / (query parameters go in query)').optional(),
@@ -63,6 +65,7 @@ export const apiRequest = defineKind({
   fields,
   refine(spec, ctx) {
     if (Boolean(spec.path) === Boolean(spec.object)) ctx.addIssue({ code: 'custom', message: 'give either path or object: where the request goes' });
+    if (spec.as && spec.credentials === 'none') ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'credentials: none sends no identity, so it cannot impersonate `as` (impersonation needs the lab\'s credentials)' });
     if (spec.subresource && !spec.object) ctx.addIssue({ code: 'custom', path: ['subresource'], message: 'subresource needs object (with path, write it into the path)' });
     if (spec.method === 'PATCH' && !spec.patch) ctx.addIssue({ code: 'custom', path: ['patch'], message: 'a PATCH needs patch: strategic, merge or json' });
     if (spec.method !== 'PATCH' && spec.patch) ctx.addIssue({ code: 'custom', path: ['patch'], message: 'patch is only for method PATCH' });
@@ -99,9 +102,11 @@ async function sendRequest(spec: ApiRequestSpec, { view, scenario }: GradingCont
         query,
         ...(spec.body !== undefined ? { body: JSON.stringify(spec.body), contentType: spec.patch ? patchTypes[spec.patch] : 'application/json' } : {}),
         ...(impersonate ? { impersonate } : {}),
+        credentials: spec.credentials,
       };
-      const name = `${spec.method} ${label}${dryRun ? ' (server-side dry run)' : ''}${spec.as ? ` as ${subjectIdentity(spec.as).label}` : ''}`;
-      return judgeResponse(name, await view.client.rawRequest(request), expect, !spec.as);
+      const anonymous = spec.credentials === 'none';
+      const name = `${spec.method} ${label}${dryRun ? ' (server-side dry run)' : ''}${spec.as ? ` as ${subjectIdentity(spec.as).label}` : ''}${anonymous ? ' with no credentials' : ''}`;
+      return judgeResponse(name, await view.client.rawRequest(request), expect, !spec.as && !anonymous);
     }),
   );
   const worst = verdicts.find((verdict) => verdict.status === 'error') ?? verdicts.find((verdict) => verdict.status === 'fail');

@@ -62,6 +62,25 @@ describeWithPlane('api-request on the test plane', () => {
     expect(gone).toMatchObject({ status: 'fail', message: expect.stringContaining('does not exist') });
   });
 
+  it('sends a request with no credentials at all: the API server answers system:anonymous, as it answers curl', async () => {
+    const path = `/api/v1/namespaces/${ns.name}/pods`;
+    const refused = await grade({ path, credentials: 'none', expect: expectation({ status: 403, bodyContains: ['User \\"system:anonymous\\" cannot list resource \\"pods\\"'] }) });
+    expect(refused.status, refused.message).toBe('pass');
+    expect(refused.message).toContain(`GET ${path} with no credentials`);
+    const ready = await grade({ path: '/readyz', credentials: 'none', expect: expectation({ status: 200, bodyContains: ['ok'] }) });
+    expect(ready.status, ready.message).toBe('pass');
+    await kubectl(['-n', ns.name, 'create', 'rolebinding', 'unauthenticated-view', '--clusterrole=view', '--group=system:unauthenticated']);
+    try {
+      const granted = await grade({ path, credentials: 'none', expect: expectation({ status: [401, 403] }) });
+      expect(granted.status).toBe('fail');
+      expect(granted.message).toContain(`GET ${path} with no credentials is answered 200; expected status 401 or 403`);
+    } finally {
+      await kubectl(['-n', ns.name, 'delete', 'rolebinding', 'unauthenticated-view']);
+    }
+    // The lab's own client keeps its credentials on the same connection pool.
+    expect((await grade({ path, expect: expectation({ status: 200 }) })).status).toBe('pass');
+  });
+
   it('is an error when the lab may not impersonate, or RBAC refuses its own dry run', async () => {
     const tester = await clientFor(requirePlane().testerKubeconfig);
     try {
