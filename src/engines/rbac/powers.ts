@@ -153,3 +153,33 @@ export function describeAction(question: PowerQuestion): string {
 export function describeScope(question: PowerQuestion): string {
   return question.namespace ? `in ${question.namespace}` : 'cluster-wide';
 }
+
+/** A named object the platform grants on purpose (kubeadm's kube-public/cluster-info for anonymous discovery). */
+export interface PowerException {
+  verbs: string[];
+  /** kubectl spelling, as in a rule: configmaps, deployments.apps. */
+  resource: string;
+  name: string;
+  /** Omitted: a cluster-scoped object. */
+  namespace?: string;
+}
+
+/** Whether the question asks exactly an excepted verb on an excepted object; an unnamed question (every object) never is. */
+export function isExcepted(question: PowerQuestion, exceptions: readonly PowerException[]): boolean {
+  return exceptions.some((exception) => {
+    const resource = parseResource(exception.resource);
+    return (
+      question.name === exception.name &&
+      question.namespace === exception.namespace &&
+      exception.verbs.includes(question.verb) &&
+      question.group === resource.group &&
+      question.resource === resource.resource &&
+      question.subresource === resource.subresource
+    );
+  });
+}
+
+/** "get configmaps cluster-info in kube-public", for messages. */
+export function describeException(exception: PowerException): string {
+  return `${exception.verbs.join(', ')} ${exception.resource} ${exception.name} ${exception.namespace ? `in ${exception.namespace}` : 'cluster-wide'}`;
+}

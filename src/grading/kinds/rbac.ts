@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bindingsNaming, describeBinding, describeGrant, namesGrantedFor, namesUser, parseRbacReason, type Binding, type Identity, type PolicyRule } from '../../engines/rbac/grants.js';
-import { describeAction, describeScope, presetNames, questionKey, questionsFor, ruleProblems, type PowerEntry, type PowerQuestion, type PresetName } from '../../engines/rbac/powers.js';
+import { describeAction, describeException, describeScope, isExcepted, presetNames, questionKey, questionsFor, ruleProblems, type PowerEntry, type PowerQuestion, type PresetName } from '../../engines/rbac/powers.js';
 import type { KubeObject } from '../../model/k8s.js';
 import type { ClusterView } from '../cluster-view.js';
 import type { GradingContext } from '../context.js';
@@ -20,6 +20,14 @@ const rule = z
   .strict();
 const preset = z.enum(presetNames as [PresetName, ...PresetName[]]);
 const allowRule = rule.extend({ namespace: dnsLabel.optional() }).strict();
+const exception = z
+  .object({
+    verbs: z.array(z.string().min(1)).min(1),
+    resource: z.string().min(1),
+    name: z.string().min(1),
+    namespace: dnsLabel.optional(),
+  })
+  .strict();
 
 const fields = {
   /** Whose permissions: a user with groups, one service account, or every service account of a namespace. */
@@ -30,6 +38,8 @@ const fields = {
   deny: z.array(z.union([preset, rule])).default([]),
   /** Powers the subject must keep (the legitimate path), in `namespace` or each of `namespaces`. */
   allow: z.array(z.union([preset, allowRule])).default([]),
+  /** Denied powers the platform grants on purpose, each on one named object (kubeadm lets anonymous get ConfigMap kube-public/cluster-info); every other object stays denied. */
+  except: z.array(exception).default([]),
 };
 type RbacSpec = KindSpec<typeof fields>;
 type AllowEntry = RbacSpec['allow'][number];
@@ -62,6 +72,9 @@ export const rbac = defineKind({
         for (const message of ruleProblems(entry)) ctx.addIssue({ code: 'custom', path: [set, index], message });
       });
     }
+    spec.except.forEach((entry, index) => {
+      for (const message of ruleProblems({ verbs: entry.verbs, resources: [entry.resource] })) ctx.addIssue({ code: 'custom', path: ['except', index], message });
+    });
   },
   run: judgePowers,
   watch: (spec) => [...watched.rbac.map((kind) => target(kind)), ...spec.namespaces.flatMap((namespace) => watched.rbac.map((kind) => target(kind, namespace)))],
@@ -96,7 +109,7 @@ async function judgePowers(spec: RbacSpec, { view, scenario }: GradingContext): 
       const namespaces = [...new Set([...spec.namespaces, ...bound])].filter(Boolean);
       const denied = withGrantedNames(questionsFor(spec.deny as PowerEntry[], namespaces), (namespace) =>
         [...bindingsNaming(roleBindings.filter((binding) => binding.metadata?.namespace === namespace), principal), ...bindingsNaming(clusterRoleBindings, principal)].flatMap(rulesOf),
-      );
+      ).filter((question) => !isExcepted(question, spec.except));
       const allowed = allowQuestions(spec.allow, spec.namespaces);
       const answers = await askAll(view, principal, [...denied, ...allowed]);
       const grants = new Map<string, PowerQuestion[]>();
@@ -120,14 +133,15 @@ async function judgePowers(spec: RbacSpec, { view, scenario }: GradingContext): 
 
   const who = principals.map((principal) => principal.label).join(', ');
   const denySets = spec.deny.map((entry) => (typeof entry === 'string' ? entry : describePowers(questionsFor([entry], [])))).join(', ');
+  const excepted = spec.except.length ? ` (granted on purpose and not judged: ${spec.except.map(describeException).join('; ')})` : '';
   const evidence = {
     object: who,
     observed: [...held, ...lacking].join('; ') || 'none of the denied powers, every allowed one',
-    expected: [spec.deny.length ? `none of: ${denySets}` : '', spec.allow.length ? 'every allowed power' : ''].filter(Boolean).join('; '),
+    expected: [spec.deny.length ? `none of: ${denySets}${excepted}` : '', spec.allow.length ? 'every allowed power' : ''].filter(Boolean).join('; '),
   };
-  if (held.length > 0 || lacking.length > 0) return fail([...held, ...lacking].join('; '), evidence);
+  if (held.length > 0 || lacking.length > 0) return fail(`${[...held, ...lacking].join('; ')}${excepted}`, evidence);
   const kept = spec.allow.length ? ` and keeps ${describePowers(allowQuestions(spec.allow, spec.namespaces))}` : '';
-  return pass(`${who} holds none of ${denySets || 'the denied powers'}${kept} (${asked} access reviews)`, evidence);
+  return pass(`${who} holds none of ${denySets || 'the denied powers'}${kept}${excepted} (${asked} access reviews)`, evidence);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAction, parseResource, presetNames, questionsFor, ruleProblems, wildcardProbe } from '../../../src/engines/rbac/powers.js';
+import { describeAction, describeException, isExcepted, parseResource, presetNames, questionsFor, ruleProblems, wildcardProbe } from '../../../src/engines/rbac/powers.js';
 
 describe('parseResource', () => {
   it('reads kubectl spellings: plural, .group and /subresource', () => {
@@ -64,5 +64,27 @@ describe('questionsFor', () => {
 
   it('knows every preset it advertises', () => {
     for (const preset of presetNames) expect(questionsFor([preset], ['ops']).length).toBeGreaterThan(0);
+  });
+});
+
+describe('isExcepted', () => {
+  const clusterInfo = { verbs: ['get'], resource: 'configmaps', name: 'cluster-info', namespace: 'kube-public' };
+  const question = { verb: 'get', group: '', resource: 'configmaps', name: 'cluster-info', namespace: 'kube-public' };
+
+  it('excepts exactly the verb on the named object in its namespace', () => {
+    expect(isExcepted(question, [clusterInfo])).toBe(true);
+  });
+
+  it('does not except every object, another verb, name, namespace or group', () => {
+    const { name: _unnamed, ...everyConfigMap } = question;
+    for (const other of [everyConfigMap, { ...question, verb: 'list' }, { ...question, name: 'settings' }, { ...question, namespace: 'storefront' }, { ...question, group: 'apps' }]) {
+      expect(isExcepted(other, [clusterInfo]), JSON.stringify(other)).toBe(false);
+    }
+  });
+
+  it('reads the resource in kubectl spelling', () => {
+    const deployment = { verbs: ['get'], resource: 'deployments.apps', name: 'storefront', namespace: 'shop' };
+    expect(isExcepted({ verb: 'get', group: 'apps', resource: 'deployments', name: 'storefront', namespace: 'shop' }, [deployment])).toBe(true);
+    expect(describeException(deployment)).toBe('get deployments.apps storefront in shop');
   });
 });

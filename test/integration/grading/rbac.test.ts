@@ -31,6 +31,7 @@ describeWithPlane('rbac on the test plane', () => {
         namespaces: [home.name],
         deny: ['secrets-read', 'workload-create', 'workload-modify', 'pod-shell', 'escalation', 'wildcards'],
         allow: [],
+        except: [],
         ...extra,
       } as RbacCheck,
       { view: new ClusterView(client), scenario: { id: 'rbac-test', dir: '.', namespaces: [home.name, elsewhere.name] } },
@@ -160,11 +161,35 @@ describeWithPlane('rbac on the test plane', () => {
     await cleanUp();
   });
 
+  it('excepts one named object granted on purpose (kubeadm: anonymous gets kube-public/cluster-info), and no other grant', async () => {
+    // kubeadm's own Role and RoleBinding for bootstrap discovery, as a kind cluster has them.
+    const ns = elsewhere.name;
+    await make(['-n', ns, 'create', 'role', 'bootstrap-signer-clusterinfo', '--verb=get', '--resource=configmaps', '--resource-name=cluster-info'], ['-n', ns, 'role', 'bootstrap-signer-clusterinfo']);
+    await make(['-n', ns, 'create', 'rolebinding', 'bootstrap-signer-clusterinfo', '--role=bootstrap-signer-clusterinfo', '--user=system:anonymous'], ['-n', ns, 'rolebinding', 'bootstrap-signer-clusterinfo']);
+    const anonymous = { subject: { user: 'system:anonymous', groups: ['system:unauthenticated'] }, deny: [{ verbs: ['get', 'list', 'watch'], resources: ['configmaps', 'pods'] }] };
+    const unexcepted = await grade(anonymous);
+    expect(unexcepted.status, unexcepted.message).toBe('fail');
+    expect(unexcepted.message).toContain(`in ${ns}: get configmaps cluster-info`);
+    const clusterInfo = { verbs: ['get'], resource: 'configmaps', name: 'cluster-info', namespace: ns };
+    const excepted = await grade({ ...anonymous, except: [clusterInfo] });
+    expect(excepted.status, excepted.message).toBe('pass');
+    expect(excepted.message).toContain(`granted on purpose and not judged: get configmaps cluster-info in ${ns}`);
+    // The same namespace's other ConfigMaps, and a grant through the group, are not hidden by it.
+    await make(['-n', ns, 'create', 'role', 'notice-reader', '--verb=get', '--resource=configmaps', '--resource-name=incident-notice'], ['-n', ns, 'role', 'notice-reader']);
+    await make(['-n', ns, 'create', 'rolebinding', 'notice-public', '--role=notice-reader', '--group=system:unauthenticated'], ['-n', ns, 'rolebinding', 'notice-public']);
+    const other = await grade({ ...anonymous, except: [clusterInfo] });
+    expect(other.status, other.message).toBe('fail');
+    expect(other.message).toContain(`get configmaps incident-notice`);
+    expect(other.message).toContain('RoleBinding');
+    expect(other.message).not.toContain(`get configmaps cluster-info in ${ns}, granted`);
+    await cleanUp();
+  });
+
   it('judges a user with groups, and reports a missing namespace as not started', async () => {
     await make(['create', 'clusterrolebinding', `${home.name}-oncall-view`, '--clusterrole=view', '--group=oncall'], ['clusterrolebinding', `${home.name}-oncall-view`]);
     const user = await grade({ subject: { user: 'alice@example.com', groups: ['oncall'] }, deny: ['secrets-read', 'pod-shell'] });
     expect(user.status, user.message).toBe('pass');
-    const missing = await runCheck({ id: 'p', title: 'p', kind: 'rbac', role: 'fix', hints, subject: { user: 'u' }, namespaces: ['rbac-never-created'], deny: ['secrets-read'], allow: [] } as RbacCheck, {
+    const missing = await runCheck({ id: 'p', title: 'p', kind: 'rbac', role: 'fix', hints, subject: { user: 'u' }, namespaces: ['rbac-never-created'], deny: ['secrets-read'], allow: [], except: [] } as RbacCheck, {
       view: new ClusterView(client),
       scenario: { id: 'rbac-never', dir: '.', namespaces: ['rbac-never-created'] },
     });
