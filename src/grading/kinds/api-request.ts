@@ -146,6 +146,7 @@ function watchTargets(spec: ApiRequestSpec): WatchTarget[] {
   return [
     ...(spec.object ? [target(spec.object, spec.object.namespace)] : []),
     ...(writes.has(spec.method) && namespace ? admissionTargets(namespace) : [target(watched.namespace)]),
-    ...(spec.as ? watched.rbac.map((kind) => target(kind, namespace)) : []),
+    // Who may do what decides the answer when the request is someone else's, or nobody's.
+    ...(spec.as || spec.credentials === 'none' ? watched.rbac.map((kind) => target(kind, namespace)) : []),
   ];
 }

@@ -55,6 +55,9 @@ describe('the check schema catches authoring mistakes at load time', () => {
     expect(problems(rbac({ deny: ['secrets-read', { verbs: ['create'], resources: ['pods/exec'] }], allow: [{ verbs: ['get'], resources: ['services/proxy'], namespace: 'ops' }] }))).toEqual([]);
     expect(problems(rbac({ deny: ['secret-read'] }))).not.toEqual([]);
     expect(problems(rbac({ deny: [{ verbs: ['get'], resources: ['Secrets'] }] }))).toEqual([expect.stringContaining('deny.0: resource "Secrets" is not of the form plural[.group][/subresource]')]);
+    expect(problems(rbac({ deny: ['secrets-read'], except: [{ verbs: ['get'], resource: 'configmaps', name: 'cluster-info', namespace: 'kube-public' }] }))).toEqual([]);
+    expect(problems(rbac({ deny: ['secrets-read'], except: [{ verbs: ['get'], resource: 'configmaps', namespace: 'kube-public' }] }))).not.toEqual([]);
+    expect(problems(rbac({ deny: ['secrets-read'], except: [{ verbs: ['get'], resource: 'ConfigMaps', name: 'x' }] }))).toEqual([expect.stringContaining('except.0: resource "ConfigMaps"')]);
     expect(problems(rbac({}))).toEqual([expect.stringContaining('give deny, allow or both')]);
   });
 
@@ -147,6 +150,11 @@ describe('api-request and admission-allowed fields are checked when loading', ()
     expect(problems(apiRequest({ method: 'PATCH', object: deployment, expect: { admission: 'refused' } }))).toEqual([expect.stringContaining('patch: a PATCH needs patch')]);
     expect(problems(apiRequest({ object: deployment, expect: { admission: 'refused' } }))).toEqual([expect.stringContaining('a GET passes no admission')]);
     expect(problems(apiRequest({ object: deployment, expect: {} }))).toEqual([expect.stringContaining('say what the answer must be')]);
+  });
+
+  it('accepts a request with no credentials, and refuses one that also names a subject to impersonate', () => {
+    expect(problems(apiRequest({ path: '/readyz', credentials: 'none', expect: { status: 200 } }))).toEqual([]);
+    expect(problems(apiRequest({ path: '/api/v1/pods', credentials: 'none', as: { user: 'system:anonymous' }, expect: { status: 403 } }))).toEqual([expect.stringContaining('credentials: none sends no identity')]);
   });
 
   it('refuses query parameters written into the path, and an admission-allowed check without manifests', () => {
