@@ -292,4 +292,23 @@ spec:
 EOF`,
     },
   },
+  'anonymous-api-access': {
+    wrong: [
+      {
+        name: 'only the User removed from the binding: the Group system:unauthenticated still lets every request without credentials in',
+        run: `kubectl patch clusterrolebinding status-page-public --type=json -p '[{"op": "remove", "path": "/subjects/0"}]'`,
+        failing: ['anonymous-reads-nothing', 'anonymous-cannot-list-pods', 'anonymous-cannot-read-settings'],
+      },
+      {
+        name: 'system:authenticated bound instead of the anonymous identities: every pod token reads the shop',
+        run: `kubectl patch clusterrolebinding status-page-public --type=json -p '[{"op": "replace", "path": "/subjects", "value": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:authenticated"}]}]'`,
+        failing: ['logged-in-identities-not-widened'],
+      },
+    ],
+    // On kind, kubeadm's Role kubeadm:bootstrap-signer-clusterinfo still lets anonymous get kube-public/cluster-info: granted on purpose, so this passes.
+    alternative: {
+      name: "only the ClusterRoleBinding's subjects replaced by the status page's ServiceAccount, the role kept",
+      run: `kubectl patch clusterrolebinding status-page-public --type=json -p '[{"op": "replace", "path": "/subjects", "value": [{"kind": "ServiceAccount", "name": "status-page", "namespace": "status-page"}]}]'`,
+    },
+  },
 };

@@ -40,6 +40,7 @@ describeWithPlane('the scenario catalogue', () => {
       // The attack's api steps ran and did what the briefing says (a failing one is a problem above).
       expect(Object.fromEntries(report.scenarios.map((scenario) => [scenario.id, scenario.replayedSteps]))).toEqual({
         'admission-policy': 1,
+        'anonymous-api-access': 2,
         'imds-escape': 0,
         'kubectl-proxy-vs-port-forward': 1,
         'missing-networkpolicy': 0,
